@@ -1,0 +1,79 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
+
+from .accounts.forms import ProfileForm
+from .health import run_checks
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Readiness of the web process and its services: 200 when all are up, 503 otherwise."""
+    healthy, checks = run_checks()
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+@require_POST
+def language_switch(request):
+    """Django's set_language, plus: a signed-in user's choice becomes their preferred language."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and request.user.preferred_language != language
+    ):
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    return response
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("profile")
+        # The profile's language is an explicit choice too: apply it at once.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.instance.preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_429(request, exception=None):
+    return render(request, "429.html", status=429)
+
+
+def error_500(request):
+    # Rendered without the context processors: they may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render({"request": None}))

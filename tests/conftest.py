@@ -1,0 +1,36 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached pages must not leak from one test into the next."""
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _queued_mail(settings):
+    # pytest-django installs the locmem backend as EMAIL_BACKEND; put the platform's queue back
+    # in front of it so tests go through the same path as production (the worker delivers to
+    # OGP_EMAIL_DELIVERY_BACKEND, which is locmem in the test settings).
+    settings.EMAIL_BACKEND = "ogp_platform.mail.QueuedEmailBackend"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def redis_url():
+    """The real Redis of CI. Skips locally without REDIS_URL; in CI its absence is a failure."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the suite with REDIS_URL set")
+        pytest.skip("REDIS_URL is not set")
+    return url

@@ -1,0 +1,208 @@
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-and-unusual-passphrase"
+
+
+def _sign_up(client, capture, email="new.person@example.org", **extra):
+    with capture(execute=True):
+        return client.post(
+            reverse("account_signup"),
+            {
+                "email": email,
+                "display_name": "Ilze Kalniņa",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                **extra,
+            },
+        )
+
+
+def test_sign_up_verify_log_in_log_out(client, django_capture_on_commit_callbacks):
+    """A new user signs up, confirms the address from the email, and can log in and out."""
+    response = _sign_up(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+    user = get_user_model().objects.get(email="new.person@example.org")
+    assert user.display_name == "Ilze Kalniņa"
+    assert not user.emailaddress_set.get().verified
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new.person@example.org"]
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body).group(1)
+
+    page = client.get(link)
+    assert page.status_code == 200
+    assert b"Confirm" in page.content
+    response = client.post(link)
+    assert response.status_code == 302
+    assert user.emailaddress_set.get().verified
+
+    client.post(reverse("account_logout"))
+    assert "_auth_user_id" not in client.session
+
+    response = client.post(
+        reverse("account_login"), {"login": "New.Person@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_records_the_interface_language(client, django_capture_on_commit_callbacks):
+    """Who signs up while browsing in Latvian gets Latvian as preferred language."""
+    client.cookies["django_language"] = "lv"
+    _sign_up(client, django_capture_on_commit_callbacks)
+    assert get_user_model().objects.get().preferred_language == "lv"
+
+
+def test_sign_up_with_a_taken_address_is_refused(client, django_capture_on_commit_callbacks):
+    """Addresses are unique whatever their case; nothing is created twice."""
+    UserFactory(email="taken@example.org")
+    response = _sign_up(client, django_capture_on_commit_callbacks, email="Taken@Example.org")
+    assert get_user_model().objects.filter(email__iexact="taken@example.org").count() == 1
+    # allauth prevents account enumeration: it behaves as for a new address, and mails the owner.
+    assert response.status_code == 302
+    assert mail.outbox[0].to == ["taken@example.org"]
+
+
+def test_invalid_sign_up_shows_an_error_summary(client):
+    """Errors are listed at the top, each linking to its field; what was typed is kept."""
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "not-an-address", "display_name": "Jānis", "password1": "x", "password2": "y"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'href="#id_email"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="Jānis"' in html
+    assert not get_user_model().objects.exists()
+
+
+def test_wrong_password_gives_a_clear_message(client):
+    user = UserFactory()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    assert response.status_code == 200
+    assert "The email address and/or password you specified are not correct." in (
+        response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_unverified_address_cannot_log_in(client, django_capture_on_commit_callbacks):
+    """Verification is mandatory: the user is told to check their email, and gets a new link."""
+    user = UserFactory(verified=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": DEFAULT_PASSWORD},
+            follow=True,
+        )
+    assert "_auth_user_id" not in client.session
+    assert "Verify Your Email Address" in response.content.decode()
+    assert mail.outbox and mail.outbox[0].to == [user.email]
+
+
+def test_failed_logins_lock_the_account_for_a_while(client):
+    """After five wrong passwords, even the right one is refused for the rest of the window."""
+    user = UserFactory()
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": DEFAULT_PASSWORD}
+    )
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_rate_limit_answers_429(client):
+    """The eleventh sign-up attempt in a minute from one address gets the 'too many' page."""
+    statuses = [
+        client.post(reverse("account_signup"), {"email": f"x{i}@example.org"}).status_code
+        for i in range(11)
+    ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+
+
+def test_rate_limit_page_uses_the_platform_layout(client):
+    for i in range(11):
+        response = client.post(reverse("account_signup"), {"email": f"x{i}@example.org"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert 'class="skip-link"' in response.content.decode()
+
+
+def test_password_reset_sends_a_working_link(client, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body)
+    response = client.get(link.group(1), follow=True)
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"password1": "another-long-passphrase", "password2": "another-long-passphrase"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-long-passphrase")
+
+
+def test_password_change(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": DEFAULT_PASSWORD,
+            "password1": "new-long-passphrase-1",
+            "password2": "new-long-passphrase-1",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("new-long-passphrase-1")
+
+
+def test_profile_requires_login_and_saves(client):
+    assert client.get(reverse("profile")).status_code == 302
+    user = UserFactory(display_name="Old")
+    client.force_login(user)
+    response = client.post(
+        reverse("profile"), {"display_name": "Žanis Ķēniņš", "preferred_language": "it"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.preferred_language) == ("Žanis Ķēniņš", "it")
+    assert response.cookies["django_language"].value == "it"
+
+
+def test_email_is_the_login_and_case_insensitive():
+    User = get_user_model()
+    user = User.objects.create_user("Mixed.Case@Example.ORG", "pw")
+    assert user.email == "mixed.case@example.org"
+    assert User.objects.get_by_natural_key("MIXED.case@example.org") == user
+    assert str(user) == "mixed.case"
+
+
+def test_admin_is_available_to_staff_only(client):
+    assert client.get("/admin/").status_code == 302
+    client.force_login(UserFactory())
+    assert client.get("/admin/").status_code == 302
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/admin/accounts/user/").status_code == 200

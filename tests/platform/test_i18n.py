@@ -1,0 +1,70 @@
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+
+
+@pytest.mark.parametrize("code", ["en", "it", "lv", "es"])
+def test_catalog_compiles(code, tmp_path):
+    assert shutil.which("msgfmt"), "gettext's msgfmt is needed (the setup installs it)"
+    po = LOCALE / code / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(po)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "heading"),
+    [
+        ("it", "Il ciclo del piano d'azione"),
+        ("lv", "Rīcības plāna cikls"),
+        ("es", "El ciclo del plan de acción"),
+    ],
+)
+def test_language_switcher_changes_the_interface(client, code, heading):
+    response = client.post(reverse("set_language"), {"language": code, "next": "/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    html = client.get("/").content.decode()
+    assert f'<html lang="{code}">' in html
+    assert heading in html
+    assert 'aria-current="true"' in html
+
+
+def test_switcher_keeps_the_page_and_refuses_foreign_redirects(client):
+    response = client.post(reverse("set_language"), {"language": "it", "next": "/accounts/login/"})
+    assert response["Location"] == "/accounts/login/"
+    response = client.post(
+        reverse("set_language"), {"language": "it", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_signed_in_choice_becomes_the_preferred_language(client):
+    user = UserFactory(preferred_language="en")
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "es"
+
+
+def test_preferred_language_applies_on_a_new_device(client):
+    client.force_login(UserFactory(preferred_language="lv"))
+    assert '<html lang="lv">' in client.get("/").content.decode()
+
+
+def test_browser_language_is_used_for_visitors(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9").content.decode()
+    assert '<html lang="es">' in html
