@@ -12,8 +12,9 @@ class SignupProfileForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=120,
-        required=False,
-        help_text=_("Shown next to what you write in consultations."),
+        help_text=_(
+            "Shown publicly next to what you write in consultations. You may use a pseudonym."
+        ),
     )
 
     def signup(self, request, user):
@@ -28,3 +29,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "preferred_language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True

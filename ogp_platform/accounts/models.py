@@ -16,7 +16,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("display name"),
         max_length=120,
         blank=True,
-        help_text=_("Shown next to what you write. Leave empty to stay anonymous by initials."),
+        help_text=_("Shown publicly next to what you write. You may use a pseudonym."),
     )
     preferred_language = models.CharField(
         _("preferred language"),
@@ -54,8 +54,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email)
 
     def get_full_name(self):
-        """The name shown publicly: the display name, or the part of the address before the @."""
-        return self.display_name or self.email.split("@", 1)[0]
+        """The name shown publicly. Never derived from the email address, which stays private."""
+        return self.display_name or _("Participant %(number)s") % {"number": self.pk}
 
     def get_short_name(self):
         return self.get_full_name()

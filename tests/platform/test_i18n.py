@@ -1,5 +1,7 @@
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,50 @@ def test_preferred_language_applies_on_a_new_device(client):
 def test_browser_language_is_used_for_visitors(client):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9").content.decode()
     assert '<html lang="es">' in html
+
+
+def _msgids(po: Path) -> set[str]:
+    out = subprocess.run(
+        ["msgattrib", "--no-wrap", "--no-location", str(po)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {line[6:] for line in out.splitlines() if line.startswith("msgid ")} - {'""'}
+
+
+@pytest.mark.parametrize("code", ["en", "it", "lv", "es"])
+def test_catalog_is_complete(code):
+    """No message is left untranslated or fuzzy (English holds the source text as its own)."""
+    po = LOCALE / code / "LC_MESSAGES" / "django.po"
+    for flag in ("--untranslated", "--only-fuzzy"):
+        out = subprocess.run(
+            ["msgattrib", flag, "--no-wrap", str(po)], capture_output=True, text=True, check=True
+        ).stdout
+        assert "msgid" not in out.replace('msgid ""\nmsgstr ""', "", 1), f"{code} {flag}:\n{out}"
+
+
+def test_catalogs_hold_every_message_of_the_code(tmp_path):
+    """makemessages run on the code finds nothing the catalogs do not already hold."""
+    root = Path(settings.BASE_DIR)
+    for name in (
+        "manage.py",
+        "ogp_platform",
+        "action_plans",
+        "commitments",
+        "participation",
+        "use_cases",
+        "templates",
+    ):
+        source = root / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    (tmp_path / "locale").mkdir()
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "-v0"],
+        cwd=tmp_path,
+        check=True,
+        env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "ogp_platform.settings"},
+    )
+    found = _msgids(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    held = _msgids(LOCALE / "en" / "LC_MESSAGES" / "django.po")
+    assert found - held == set(), "run makemessages and translate the new messages"
