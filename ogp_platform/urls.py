@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", views.language_switch, name="set_language"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
+    path("", include("ogp_platform.members.urls")),
     path("admin/", admin.site.urls),
 ]
 

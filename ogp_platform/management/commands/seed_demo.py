@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ogp_platform.members.demo import seed_members
+
 # Documented in the README. These accounts exist only where seed_demo ran, which production
 # refuses (see handle()).
 DEMO_ACCOUNTS = [
@@ -25,7 +27,7 @@ DEMO_ACCOUNTS = [
         "preferred_language": "lv",
         "is_staff": False,
         "is_superuser": False,
-        "role": "government officer",
+        "role": "government officer",  # point of contact of Latvia
     },
     {
         "email": "cso@demo.ogp.example",
@@ -34,7 +36,7 @@ DEMO_ACCOUNTS = [
         "preferred_language": "es",
         "is_staff": False,
         "is_superuser": False,
-        "role": "CSO member",
+        "role": "CSO member",  # administrator of Fundación Ciudadana Civio
     },
 ]
 
@@ -79,8 +81,15 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=1, or with --force on a deployment that is not public."
             )
         accounts = seed_accounts()
+        users = {a["role"]: get_user_model().objects.get(email=a["email"]) for a in accounts}
+        members = seed_members(
+            admin=users["OGP admin"],
+            officer=users["government officer"],
+            cso_member=users["CSO member"],
+        )
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
         for account in accounts:
             self.stdout.write(
                 f"  {account['role']:<20} {account['email']:<28} password: {account['password']}"
             )
+        self.stdout.write(f"  {len(members)} members, with institutions and organisations.")

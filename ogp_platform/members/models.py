@@ -1,0 +1,494 @@
+"""OGP members (national and local governments), their institutions, the organisations of civil
+society, the roles people hold, and the onboarding of new members."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import countries
+from .validators import validate_pdf
+
+
+class Region(models.TextChoices):
+    AFRICA_MIDDLE_EAST = "africa_middle_east", _("Africa and the Middle East")
+    AMERICAS = "americas", _("Americas")
+    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
+    EUROPE = "europe", _("Europe")
+
+
+class Member(models.Model):
+    """A national government or a local government (OGP Local) taking part in OGP."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", _("National government")
+        LOCAL = "local", _("Local government")
+
+    class Status(models.TextChoices):
+        ONBOARDING = "onboarding", _("Onboarding")
+        ACTIVE = "active", _("Active")
+        UNDER_REVIEW = "under_review", _("Under procedural review")
+        INACTIVE = "inactive", _("Inactive")
+        SUSPENDED = "suspended", _("Suspended")
+
+    class Cohort(models.TextChoices):
+        EVEN = "even", _("Even year")
+        ODD = "odd", _("Odd year")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. LV.")
+    )
+    country_alpha3 = models.CharField(_("country code (alpha-3)"), max_length=3, editable=False)
+    local_code = models.CharField(
+        _("local code"),
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. MAD."))],
+        help_text=_("Local members only: three letters used in commitment and plan ids."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("national member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_members",
+        limit_choices_to={"kind": "national"},
+    )
+    region = models.CharField(_("region"), max_length=32, choices=Region.choices)
+    date_joined = models.DateField(_("date joined"), null=True, blank=True)
+    cohort = models.CharField(_("cohort"), max_length=4, choices=Cohort.choices, blank=True)
+    lead_agency = models.CharField(_("lead ministry or agency"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ONBOARDING
+    )
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    organisations = models.ManyToManyField(
+        "members.Organisation",
+        verbose_name=_("civil-society partners"),
+        blank=True,
+        related_name="members",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name"]
+        permissions = [
+            ("onboard_member", _("Can onboard members and change their status (OGP admin)")),
+            ("moderate_content", _("Can hide abusive content (moderator)")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="local") | Q(parent__isnull=True, local_code=""),
+                name="members_member_national_has_no_parent_or_local_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="national") | ~Q(local_code=""),
+                name="members_member_local_has_code",
+            ),
+            models.UniqueConstraint(
+                fields=["country"],
+                condition=Q(kind="national"),
+                name="members_member_one_national_per_country",
+            ),
+            models.UniqueConstraint(
+                fields=["local_code"],
+                condition=Q(kind="local"),
+                name="members_member_unique_local_code",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind", "region"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind == self.Kind.LOCAL
+
+    @property
+    def country_name(self) -> str:
+        return countries.name(self.country)
+
+    @property
+    def commitment_prefix(self) -> str:
+        """Commitment ids start with this: alpha-2 (LV0047), or the local code (MAD0005)."""
+        return self.local_code if self.is_local else self.country
+
+    @property
+    def plan_prefix(self) -> str:
+        """Action plan ids use this: alpha-3 (AP_LVA05), or the local code."""
+        return self.local_code if self.is_local else self.country_alpha3
+
+    @property
+    def is_public(self) -> bool:
+        """Members appear in the directory once onboarding has activated them."""
+        return self.status != self.Status.ONBOARDING
+
+
+class MemberStatusChange(models.Model):
+    """Who changed a member's status, when, and why. Append-only."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=Member.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Member.Status.choices)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["-changed_at"])]
+
+    def __str__(self):
+        return f"{self.member}: {self.from_status} → {self.to_status}"
+
+
+class Institution(models.Model):
+    """A government body of a member: a ministry, an agency, a department of a municipality."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        AGENCY = "agency", _("Agency")
+        DEPARTMENT = "department", _("Municipal department")
+        OTHER = "other", _("Other public body")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="institutions")
+    name = models.CharField(_("name"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MINISTRY)
+    website = models.URLField(_("website"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "name"], name="members_institution_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    """A civil-society organisation, or a private-sector or academic one."""
+
+    class Kind(models.TextChoices):
+        CSO = "cso", _("Civil-society organisation")
+        PRIVATE = "private", _("Private sector")
+        ACADEMIC = "academic", _("Academia")
+
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CSO)
+    country = models.CharField(_("country"), max_length=2)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    verified = models.BooleanField(
+        _("verified"), default=False, help_text=_("Checked by the OGP support unit.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("members:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def country_name(self) -> str:
+        return countries.name(self.country)
+
+
+class OrganisationMembership(models.Model):
+    """A person who may speak for an organisation, once one of its admins approved them."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        ADMIN = "admin", _("Administrator")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    message = models.TextField(_("message to the organisation"), blank=True, max_length=1000)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="members_membership_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.status})"
+
+
+class MemberRole(models.Model):
+    """A role a person holds on one member. It grants nothing on any other member."""
+
+    class Role(models.TextChoices):
+        POINT_OF_CONTACT = "point_of_contact", _("Point of contact")
+        OFFICER = "officer", _("Government officer")
+        FORUM = "forum", _("Multistakeholder forum member")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_roles"
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "granted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "user", "role"], name="members_role_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.member}"
+
+
+class Onboarding(models.Model):
+    """The checklist an OGP admin works through to bring a new member in. Resumable: every step
+    saves on its own; `OnboardingEvent` records who did what, when."""
+
+    class Step(models.TextChoices):
+        ELIGIBILITY = "eligibility", _("Eligibility")
+        VALUES = "values", _("Values check")
+        LETTER = "letter", _("Letter of intent")
+        PARTNERS = "partners", _("Non-governmental partners")
+        CONTACTS = "contacts", _("Lead agency and points of contact")
+        ACTIVATION = "activation", _("Activation")
+
+    SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(4)]
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="onboarding")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    # Step 1. Each score is 0 to 4 points, or empty for "no data".
+    fiscal_transparency = models.PositiveSmallIntegerField(
+        _("fiscal transparency"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    access_to_information = models.PositiveSmallIntegerField(
+        _("access to information"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    asset_disclosure = models.PositiveSmallIntegerField(
+        _("public officials' asset disclosure"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    citizen_engagement = models.PositiveSmallIntegerField(
+        _("citizen engagement"), null=True, blank=True, validators=SCORE_VALIDATORS
+    )
+    # Step 2 (countries only).
+    values_passed = models.BooleanField(_("values check passed"), null=True, blank=True)
+    values_note = models.TextField(_("note on the values check"), blank=True)
+    # Step 3.
+    letter_date = models.DateField(_("date of the letter of intent"), null=True, blank=True)
+    letter_file = models.FileField(
+        _("letter of intent (PDF)"),
+        upload_to="onboarding/letters/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+    )
+
+    history = HistoricalRecords(excluded_fields=["letter_file"])
+
+    class Meta:
+        verbose_name = _("onboarding")
+        verbose_name_plural = _("onboardings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_transparency__lte=4)
+                & Q(access_to_information__lte=4)
+                & Q(asset_disclosure__lte=4)
+                & Q(citizen_engagement__lte=4),
+                name="members_onboarding_scores_0_to_4",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.member)
+
+    def get_absolute_url(self):
+        return reverse("members:onboarding", kwargs={"slug": self.member.slug})
+
+    @property
+    def scores(self) -> dict[str, int | None]:
+        return {
+            "fiscal_transparency": self.fiscal_transparency,
+            "access_to_information": self.access_to_information,
+            "asset_disclosure": self.asset_disclosure,
+            "citizen_engagement": self.citizen_engagement,
+        }
+
+
+class OnboardingEvent(models.Model):
+    """One recorded step of an onboarding: who, when, and what was decided."""
+
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="events")
+    step = models.CharField(max_length=16, choices=Onboarding.Step.choices, blank=True)
+    summary = models.CharField(max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.onboarding}: {self.step}"
+
+
+class Invitation(models.Model):
+    """An emailed link that gives a role on one member to whoever owns the invited address.
+
+    Only a digest of the token is stored: the link in the email is the only copy of the secret.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(
+        _("role"),
+        max_length=24,
+        choices=MemberRole.Role.choices,
+        default=MemberRole.Role.POINT_OF_CONTACT,
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(default=1)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["token_digest"])
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "email", "role"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="members_invitation_one_open_per_address_and_role",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.member} ({self.role})"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label

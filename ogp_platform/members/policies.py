@@ -1,0 +1,136 @@
+"""Who may do what to members, organisations and onboardings. The one place that decides.
+
+Each rule answers for one object (`can_<verb>(user, obj)`) and, where lists need it, for many
+(`<things>_visible_to(user)` returns a queryset), so lists and detail pages agree. Platform roles
+(OGP admin, moderator) are model permissions held through groups; roles on a member are
+`MemberRole` rows and grant nothing on any other member.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import Member, MemberRole, Organisation, OrganisationMembership
+
+OGP_ADMINS_GROUP = "OGP admins"
+MODERATORS_GROUP = "Moderators"
+
+
+def is_ogp_admin(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("members.onboard_member")
+    )
+
+
+def is_moderator(user) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.has_perm("members.moderate_content")
+    )
+
+
+def _roles(user, member: Member) -> set[str]:
+    """The user's roles on the member, read once per request and user."""
+    if not user.is_authenticated:
+        return set()
+    cache = user.__dict__.setdefault("_member_roles_cache", {})
+    if member.pk not in cache:
+        cache[member.pk] = set(
+            MemberRole.objects.filter(user=user, member=member).values_list("role", flat=True)
+        )
+    return cache[member.pk]
+
+
+def has_member_role(user, member: Member, *roles: str) -> bool:
+    return bool(_roles(user, member) & set(roles))
+
+
+# --- Members -------------------------------------------------------------------------------
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    """Activated members are public; members in onboarding only to OGP admins and their team."""
+    if is_ogp_admin(user):
+        return Member.objects.all()
+    public = ~Q(status=Member.Status.ONBOARDING)
+    if user.is_authenticated:
+        mine = Q(pk__in=MemberRole.objects.filter(user=user).values("member"))
+        return Member.objects.filter(public | mine)
+    return Member.objects.filter(public)
+
+
+def can_view_member(user, member: Member) -> bool:
+    return member.is_public or is_ogp_admin(user) or bool(_roles(user, member))
+
+
+def can_onboard(user) -> bool:
+    return is_ogp_admin(user)
+
+
+def can_change_status(user, member: Member) -> bool:
+    return is_ogp_admin(user)
+
+
+def can_manage_institutions(user, member: Member) -> bool:
+    return is_ogp_admin(user) or has_member_role(
+        user, member, MemberRole.Role.POINT_OF_CONTACT, MemberRole.Role.OFFICER
+    )
+
+
+def can_manage_team(user, member: Member) -> bool:
+    """Invite people to roles on the member and remove them."""
+    return is_ogp_admin(user) or has_member_role(user, member, MemberRole.Role.POINT_OF_CONTACT)
+
+
+def can_draft_plans(user, member: Member) -> bool:
+    """Points of contact and government officers draft the member's plans."""
+    return has_member_role(user, member, MemberRole.Role.POINT_OF_CONTACT, MemberRole.Role.OFFICER)
+
+
+def members_user_may_draft_for(user) -> QuerySet[Member]:
+    if not user.is_authenticated:
+        return Member.objects.none()
+    return Member.objects.filter(
+        roles__user=user,
+        roles__role__in=[MemberRole.Role.POINT_OF_CONTACT, MemberRole.Role.OFFICER],
+    ).distinct()
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+
+def can_create_organisation(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def can_request_membership(user, organisation: Organisation) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def is_organisation_admin(user, organisation: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return OrganisationMembership.objects.filter(
+        organisation=organisation,
+        user=user,
+        role=OrganisationMembership.Role.ADMIN,
+        status=OrganisationMembership.Status.APPROVED,
+    ).exists()
+
+
+def can_decide_membership(user, organisation: Organisation) -> bool:
+    return is_ogp_admin(user) or is_organisation_admin(user, organisation)
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    return is_ogp_admin(user) or is_organisation_admin(user, organisation)
+
+
+def can_verify_organisation(user, organisation: Organisation) -> bool:
+    return is_ogp_admin(user)
+
+
+def organisations_user_speaks_for(user) -> QuerySet[Organisation]:
+    """Organisations whose approved members may sign what they write with the organisation."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=OrganisationMembership.Status.APPROVED
+    )

@@ -1,0 +1,459 @@
+"""Every write to members, organisations, roles and onboardings. Each function runs in one
+transaction, takes the acting user as a keyword argument and leaves an audit trail (history
+rows, status changes, onboarding events); mail goes out only after commit."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import countries
+from .eligibility import Eligibility, eligibility_result
+from .models import (
+    Institution,
+    Invitation,
+    Member,
+    MemberRole,
+    MemberStatusChange,
+    Onboarding,
+    OnboardingEvent,
+    Organisation,
+    OrganisationMembership,
+)
+
+INVITATION_LIFETIME = datetime.timedelta(days=14)
+
+
+def _unique_slug(model, text: str) -> str:
+    base = slugify(text)[:180] or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _record(onboarding: Onboarding, step: str, summary: str, actor) -> None:
+    OnboardingEvent.objects.create(
+        onboarding=onboarding, step=step, summary=summary[:300], actor=actor
+    )
+
+
+def _save(instance, actor, fields: list[str] | None = None) -> None:
+    instance._history_user = actor
+    instance.save(update_fields=fields)
+
+
+# --- Members and onboarding ----------------------------------------------------------------
+
+
+@transaction.atomic
+def member_start_onboarding(
+    *,
+    actor,
+    kind: str,
+    name: str,
+    country: str,
+    region: str,
+    local_code: str = "",
+    parent: Member | None = None,
+    cohort: str = "",
+    website: str = "",
+) -> Member:
+    """Create a member in onboarding, with its empty checklist."""
+    member = Member(
+        kind=kind,
+        name=name.strip(),
+        slug=_unique_slug(Member, name),
+        country=country.upper(),
+        country_alpha3=countries.alpha3(country),
+        local_code=local_code.upper() if kind == Member.Kind.LOCAL else "",
+        parent=parent if kind == Member.Kind.LOCAL else None,
+        region=region,
+        cohort=cohort,
+        website=website,
+    )
+    member._history_user = actor
+    member.full_clean()
+    member.save()
+    onboarding = Onboarding.objects.create(member=member, started_by=actor)
+    _record(onboarding, "", _("Onboarding started"), actor)
+    return member
+
+
+@transaction.atomic
+def onboarding_record_eligibility(*, actor, onboarding: Onboarding, scores: dict) -> Eligibility:
+    result = eligibility_result(scores)
+    for criterion, score in scores.items():
+        setattr(onboarding, criterion, score)
+    _save(onboarding, actor, list(scores))
+    _record(
+        onboarding,
+        Onboarding.Step.ELIGIBILITY,
+        _("%(points)s of %(available)s points: %(outcome)s")
+        % {"points": result.points, "available": result.available, "outcome": result.label},
+        actor,
+    )
+    return result
+
+
+@transaction.atomic
+def onboarding_record_values(*, actor, onboarding: Onboarding, passed: bool, note: str) -> None:
+    if onboarding.member.is_local:
+        raise ValidationError(_("The values check applies to countries only."))
+    onboarding.values_passed = passed
+    onboarding.values_note = note.strip()
+    _save(onboarding, actor, ["values_passed", "values_note"])
+    _record(
+        onboarding,
+        Onboarding.Step.VALUES,
+        _("Values check passed") if passed else _("Values check failed"),
+        actor,
+    )
+
+
+@transaction.atomic
+def onboarding_record_letter(
+    *, actor, onboarding: Onboarding, letter_date: datetime.date, letter_file=None
+) -> None:
+    """Record the letter of intent; a new file replaces the old one, no file keeps it."""
+    if letter_file is None and not onboarding.letter_file:
+        raise ValidationError({"letter_file": _("Upload the letter of intent as a PDF.")})
+    onboarding.letter_date = letter_date
+    fields = ["letter_date"]
+    if letter_file is not None:
+        onboarding.letter_file = letter_file
+        fields.append("letter_file")
+    _save(onboarding, actor, fields)
+    _record(
+        onboarding,
+        Onboarding.Step.LETTER,
+        _("Letter of intent dated %(date)s") % {"date": letter_date.isoformat()},
+        actor,
+    )
+
+
+@transaction.atomic
+def onboarding_set_partners(*, actor, onboarding: Onboarding, organisations) -> None:
+    organisations = list(organisations)
+    if onboarding.member.is_local and not organisations:
+        raise ValidationError(
+            _("A local government applies with at least one non-governmental partner.")
+        )
+    onboarding.member.organisations.set(organisations)
+    _record(
+        onboarding,
+        Onboarding.Step.PARTNERS,
+        _("Partners: %(names)s") % {"names": ", ".join(o.name for o in organisations)},
+        actor,
+    )
+
+
+@transaction.atomic
+def onboarding_set_lead_agency(*, actor, onboarding: Onboarding, lead_agency: str) -> None:
+    member = onboarding.member
+    member.lead_agency = lead_agency.strip()
+    _save(member, actor, ["lead_agency"])
+    _record(
+        onboarding,
+        Onboarding.Step.CONTACTS,
+        _("Lead agency: %(name)s") % {"name": member.lead_agency},
+        actor,
+    )
+
+
+@transaction.atomic
+def onboarding_activate(*, actor, onboarding: Onboarding) -> None:
+    """Make the member active once every earlier step of the checklist is done."""
+    from .selectors import onboarding_checklist
+
+    missing = [
+        str(step.label)
+        for step in onboarding_checklist(onboarding)
+        if step.key != Onboarding.Step.ACTIVATION and not step.done
+    ]
+    if missing:
+        raise ValidationError(
+            _("These steps are not done yet: %(steps)s.") % {"steps": ", ".join(missing)}
+        )
+    member = onboarding.member
+    if member.date_joined is None:
+        member.date_joined = timezone.localdate()
+        _save(member, actor, ["date_joined"])
+    member_change_status(
+        actor=actor, member=member, status=Member.Status.ACTIVE, reason=_("Onboarding completed.")
+    )
+    onboarding.completed_at = timezone.now()
+    _save(onboarding, actor, ["completed_at"])
+    _record(onboarding, Onboarding.Step.ACTIVATION, _("Member activated"), actor)
+
+
+@transaction.atomic
+def member_change_status(*, actor, member: Member, status: str, reason: str) -> None:
+    """Change a member's status; who, when and why are kept."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    if status == member.status:
+        raise ValidationError({"status": _("The member already has this status.")})
+    MemberStatusChange.objects.create(
+        member=member, from_status=member.status, to_status=status, reason=reason, changed_by=actor
+    )
+    member.status = status
+    member.status_reason = reason
+    member.status_changed_at = timezone.now()
+    _save(member, actor, ["status", "status_reason", "status_changed_at"])
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **fields) -> None:
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    _save(member, actor, list(fields))
+
+
+@transaction.atomic
+def institution_save(*, actor, member: Member, institution: Institution | None = None, **fields):
+    institution = institution or Institution(member=member)
+    for name, value in fields.items():
+        setattr(institution, name, value)
+    institution.full_clean()
+    institution._history_user = actor
+    institution.save()
+    return institution
+
+
+# --- Roles and invitations -----------------------------------------------------------------
+
+
+def _send_invitation(invitation: Invitation, token: str) -> None:
+    path = reverse("members:invitation", kwargs={"token": token})
+    context = {
+        "invitation": invitation,
+        "member": invitation.member,
+        "url": f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.SITE_DOMAIN}{path}",
+        "expires_at": invitation.expires_at,
+        "site_name": settings.SITE_NAME,
+    }
+    subject = _("Invitation: %(role)s of %(member)s on %(site)s") % {
+        "role": invitation.get_role_display(),
+        "member": invitation.member.name,
+        "site": settings.SITE_NAME,
+    }
+    send_mail(
+        subject,
+        render_to_string("members/email/invitation.txt", context),
+        None,
+        [invitation.email],
+    )
+
+
+def _new_token(invitation: Invitation) -> str:
+    token = secrets.token_urlsafe(32)
+    invitation.token_digest = Invitation.digest(token)
+    return token
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor, member: Member, email: str, role: str = MemberRole.Role.POINT_OF_CONTACT
+) -> Invitation:
+    """Invite someone by email to a role on the member; the email carries the only link."""
+    email = email.strip().lower()
+    now = timezone.now()
+    invitation = Invitation(
+        member=member,
+        email=email,
+        role=role,
+        invited_by=actor,
+        created_at=now,
+        sent_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    token = _new_token(invitation)
+    invitation.full_clean(exclude=["token_digest"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            invitation._history_user = actor
+            invitation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("This address already has an open invitation for this role: resend it.")}
+        ) from None
+    if hasattr(member, "onboarding"):
+        _record(
+            member.onboarding,
+            Onboarding.Step.CONTACTS,
+            _("Invited %(email)s as %(role)s")
+            % {"email": email, "role": invitation.get_role_display()},
+            actor,
+        )
+    _send_invitation(invitation, token)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor, invitation: Invitation) -> None:
+    """Send a fresh link (the old one stops working) with a new expiry."""
+    if invitation.status in (Invitation.Status.ACCEPTED, Invitation.Status.REVOKED):
+        raise ValidationError(_("Only an open or expired invitation can be sent again."))
+    token = _new_token(invitation)
+    now = timezone.now()
+    invitation.sent_at = now
+    invitation.expires_at = now + INVITATION_LIFETIME
+    invitation.send_count += 1
+    _save(invitation, actor, ["token_digest", "sent_at", "expires_at", "send_count"])
+    _send_invitation(invitation, token)
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: Invitation) -> None:
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise ValidationError(
+            _("An accepted invitation cannot be revoked; remove the role instead.")
+        )
+    if invitation.revoked_at:
+        return
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = actor
+    _save(invitation, actor, ["revoked_at", "revoked_by"])
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("member")
+        .filter(token_digest=Invitation.digest(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, user, invitation: Invitation) -> MemberRole:
+    """Grant the invited role to the user who owns the invited address. Accepting twice does
+    nothing more."""
+    from allauth.account.models import EmailAddress
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status == Invitation.Status.ACCEPTED:
+        if invitation.accepted_by_id != user.pk:
+            raise ValidationError(_("This invitation has already been accepted by someone else."))
+        return MemberRole.objects.get(member=invitation.member, user=user, role=invitation.role)
+    if invitation.status == Invitation.Status.REVOKED:
+        raise ValidationError(_("This invitation has been withdrawn."))
+    if invitation.status == Invitation.Status.EXPIRED:
+        raise ValidationError(
+            _("This invitation has expired. Ask whoever invited you to send it again.")
+        )
+    address = EmailAddress.objects.filter(user=user, email__iexact=invitation.email).first()
+    if address is None:
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    if not address.verified:
+        # The link reached the invited mailbox: that proves the address.
+        address.verified = True
+        address.save(update_fields=["verified"])
+    role, _created = MemberRole.objects.get_or_create(
+        member=invitation.member,
+        user=user,
+        role=invitation.role,
+        defaults={"granted_by": invitation.invited_by},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    _save(invitation, user, ["accepted_at", "accepted_by"])
+    return role
+
+
+@transaction.atomic
+def member_role_remove(*, actor, role: MemberRole) -> None:
+    role._history_user = actor
+    role.delete()
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_create(
+    *, actor, name: str, kind: str, country: str, website: str = "", description: str = ""
+) -> Organisation:
+    """Register an organisation; whoever registers it becomes its first administrator."""
+    organisation = Organisation(
+        name=name.strip(),
+        slug=_unique_slug(Organisation, name),
+        kind=kind,
+        country=country.upper(),
+        website=website,
+        description=description.strip(),
+    )
+    organisation.full_clean()
+    organisation._history_user = actor
+    organisation.save()
+    OrganisationMembership.objects.create(
+        organisation=organisation,
+        user=actor,
+        role=OrganisationMembership.Role.ADMIN,
+        status=OrganisationMembership.Status.APPROVED,
+        decided_at=timezone.now(),
+        decided_by=actor,
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation: Organisation, **fields) -> None:
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    _save(organisation, actor, list(fields))
+
+
+@transaction.atomic
+def organisation_request_membership(
+    *, user, organisation: Organisation, message: str = ""
+) -> OrganisationMembership:
+    """Ask to speak for an organisation. Asking again after a refusal re-opens the request."""
+    membership, created = OrganisationMembership.objects.select_for_update().get_or_create(
+        organisation=organisation, user=user, defaults={"message": message.strip()}
+    )
+    if not created and membership.status == OrganisationMembership.Status.REFUSED:
+        membership.status = OrganisationMembership.Status.PENDING
+        membership.message = message.strip()
+        membership.requested_at = timezone.now()
+        membership.decided_at = membership.decided_by = None
+        _save(membership, user)
+    return membership
+
+
+@transaction.atomic
+def organisation_decide_membership(
+    *, actor, membership: OrganisationMembership, approve: bool
+) -> None:
+    membership.status = (
+        OrganisationMembership.Status.APPROVED if approve else OrganisationMembership.Status.REFUSED
+    )
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor
+    _save(membership, actor, ["status", "decided_at", "decided_by"])
+    send_mail(
+        _("Your request to join %(organisation)s") % {"organisation": membership.organisation},
+        render_to_string("members/email/membership_decided.txt", {"membership": membership}),
+        None,
+        [membership.user.email],
+    )
+
+
+@transaction.atomic
+def organisation_set_verified(*, actor, organisation: Organisation, verified: bool) -> None:
+    organisation.verified = verified
+    _save(organisation, actor, ["verified"])

@@ -1,0 +1,177 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import policies, selectors, services
+from ..forms import MembershipRequestForm, OrganisationForm
+from ..models import Organisation, OrganisationMembership
+from .common import add_service_errors, form_page, guarded, require
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def directory(request):
+    query = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    if kind not in Organisation.Kind.values:
+        kind = ""
+    organisations = selectors.organisation_directory(kind=kind, query=query)
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/organisation_list.html",
+        {
+            "page": page,
+            "q": query,
+            "kind": kind,
+            "kinds": Organisation.Kind.choices,
+            "can_create": policies.can_create_organisation(request.user),
+        },
+    )
+
+
+@require_GET
+def detail(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    user = request.user
+    can_decide = policies.can_decide_membership(user, organisation)
+    return render(
+        request,
+        "members/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "people": selectors.organisation_people(organisation),
+            "members": organisation.members.exclude(status="onboarding").order_by("name"),
+            "membership": selectors.membership_of(user, organisation),
+            "pending": selectors.organisation_pending_requests(organisation) if can_decide else [],
+            "can_decide": can_decide,
+            "can_edit": policies.can_edit_organisation(user, organisation),
+            "can_verify": policies.can_verify_organisation(user, organisation),
+            "join_form": MembershipRequestForm(),
+        },
+    )
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def create(request):
+    require(request, policies.can_create_organisation(request.user))
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("%(organisation)s is registered, with you as its administrator.")
+            % {"organisation": organisation},
+        )
+        return redirect(organisation)
+    return form_page(
+        request,
+        form,
+        title=_("Register an organisation"),
+        submit=_("Register"),
+        cancel_url=reverse("members:organisations"),
+        breadcrumbs=_breadcrumbs(),
+        intro=_(
+            "Civil-society, private-sector and academic organisations can take part. "
+            "You become the organisation's first administrator."
+        ),
+    )
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def edit(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(request, policies.can_edit_organisation(request.user, organisation))
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                actor=request.user,
+                organisation=organisation,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The organisation's details have been saved."))
+            return redirect(organisation)
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(organisation)s") % {"organisation": organisation.name},
+        submit=_("Save"),
+        cancel_url=organisation.get_absolute_url(),
+        breadcrumbs=_breadcrumbs(),
+    )
+
+
+def _breadcrumbs():
+    return [(_("Organisations"), reverse("members:organisations"))]
+
+
+@guarded
+@require_POST
+def join(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(request, policies.can_request_membership(request.user, organisation))
+    form = MembershipRequestForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    membership = services.organisation_request_membership(
+        user=request.user, organisation=organisation, message=message
+    )
+    if membership.status == OrganisationMembership.Status.APPROVED:
+        messages.info(request, _("You already speak for this organisation."))
+    else:
+        messages.success(
+            request, _("Your request has been sent to the organisation's administrators.")
+        )
+    return redirect(organisation)
+
+
+@guarded
+@require_POST
+def decide(request, slug, pk):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(request, policies.can_decide_membership(request.user, organisation))
+    membership = get_object_or_404(
+        OrganisationMembership.objects.select_related("user"), pk=pk, organisation=organisation
+    )
+    approve = request.POST.get("decision") == "approve"
+    services.organisation_decide_membership(
+        actor=request.user, membership=membership, approve=approve
+    )
+    name = membership.user.get_full_name()
+    if approve:
+        messages.success(
+            request, _("%(person)s may now speak for the organisation.") % {"person": name}
+        )
+    else:
+        messages.success(
+            request, _("The request of %(person)s has been refused.") % {"person": name}
+        )
+    return redirect(organisation)
+
+
+@guarded
+@require_POST
+def verify(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(request, policies.can_verify_organisation(request.user, organisation))
+    verified = request.POST.get("verified") == "1"
+    services.organisation_set_verified(
+        actor=request.user, organisation=organisation, verified=verified
+    )
+    messages.success(
+        request,
+        _("The organisation is now marked as verified.")
+        if verified
+        else _("The organisation is no longer marked as verified."),
+    )
+    return redirect(organisation)
