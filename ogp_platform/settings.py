@@ -81,6 +81,11 @@ SITE_NAME = env.str("DJANGO_SITE_NAME", default="OGP Co-creation")
 SITE_DOMAIN = env.str(
     "DJANGO_SITE_DOMAIN", default=ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "localhost"
 )
+# Links in emails sent outside a request (invitations, notifications) start with this.
+SITE_URL = (
+    env.str("DJANGO_SITE_URL", default="")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{SITE_DOMAIN}")
+).rstrip("/")
 
 TEMPLATES = [
     {

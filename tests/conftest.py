@@ -2,8 +2,25 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Let every connection object restore the migrated data (groups, seeded taxonomies).
+
+    ``serialized_rollback`` restores the snapshot Django takes after migrating, but the snapshot
+    is stored on the connection object that took it. Once Playwright's sync API runs its event
+    loop in the test thread, Django hands the test a different connection object (asgiref keys
+    connections by context), which has no snapshot, so a flushed database stayed empty. Putting
+    the snapshot on the wrapper class makes it visible to all of them.
+    """
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,8 @@
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
+
+from ogp_platform.forms import ModelForm
 
 from . import countries
 from .eligibility import CRITERIA
@@ -115,7 +118,7 @@ class LetterForm(forms.Form):
     letter_file = forms.FileField(
         label=_("Letter of intent (PDF, at most 10 MB)"),
         required=False,
-        validators=[validate_pdf],
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
@@ -164,22 +167,22 @@ class StatusForm(forms.Form):
     )
 
 
-class InstitutionForm(forms.ModelForm):
-    class Meta:
+class InstitutionForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Institution
         fields = ["name", "kind", "website"]
 
 
-class MemberDetailsForm(forms.ModelForm):
-    class Meta:
+class MemberDetailsForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Member
         fields = ["name", "region", "cohort", "lead_agency", "website"]
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     country = CountryChoiceField(label=_("Country"))
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Organisation
         fields = ["name", "kind", "country", "website", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}

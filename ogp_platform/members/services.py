@@ -239,7 +239,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
     context = {
         "invitation": invitation,
         "member": invitation.member,
-        "url": f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{settings.SITE_DOMAIN}{path}",
+        "url": settings.SITE_URL + path,
         "expires_at": invitation.expires_at,
         "site_name": settings.SITE_NAME,
     }

@@ -5,7 +5,10 @@ import pytest
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 HEADINGS = {
     "en": "Open government action plans, written together",

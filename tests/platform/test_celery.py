@@ -54,7 +54,7 @@ def test_task_goes_through_the_redis_broker_to_a_real_worker(real_worker):
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_beat_task_clears_expired_sessions_in_a_real_worker(real_worker):
     now = timezone.now()
     Session.objects.create(

@@ -140,8 +140,13 @@ def join(request, slug):
 def decide(request, slug, pk):
     organisation = get_object_or_404(Organisation, slug=slug)
     require(request, policies.can_decide_membership(request.user, organisation))
+    # Only open requests are decided here: an approved admin cannot be refused out of the
+    # organisation (which could leave it without any administrator).
     membership = get_object_or_404(
-        OrganisationMembership.objects.select_related("user"), pk=pk, organisation=organisation
+        OrganisationMembership.objects.select_related("user"),
+        pk=pk,
+        organisation=organisation,
+        status=OrganisationMembership.Status.PENDING,
     )
     approve = request.POST.get("decision") == "approve"
     services.organisation_decide_membership(
