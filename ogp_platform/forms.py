@@ -23,3 +23,28 @@ class ModelForm(forms.ModelForm):
 
     class Meta:
         formfield_callback = _formfield
+
+
+class ServiceModelForm(ModelForm):
+    """A model form whose rules are the service's: it cleans the fields, but leaves uniqueness and
+    the model's constraints to the service it feeds, whose messages name the field to fix (a
+    form's own constraint check would only say "constraint violated", above the form)."""
+
+    class Meta(ModelForm.Meta):
+        pass
+
+    def _post_clean(self):
+        self.instance.validate_constraints = lambda exclude=None: None
+        try:
+            super()._post_clean()
+        finally:
+            del self.instance.validate_constraints
+
+    def validate_unique(self):
+        pass
+
+    def service_fields(self) -> dict:
+        """The cleaned values for the service: those that changed, or all of them for a new
+        object."""
+        names = self.changed_data if self.instance.pk else list(self.fields)
+        return {name: self.cleaned_data[name] for name in names}

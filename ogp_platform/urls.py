@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("", include("ogp_platform.members.urls")),
+    path("", include("action_plans.urls")),
+    path("", include("commitments.urls")),
     path("admin/", admin.site.urls),
 ]
 

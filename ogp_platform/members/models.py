@@ -169,6 +169,28 @@ class MemberStatusChange(models.Model):
         return f"{self.member}: {self.from_status} → {self.to_status}"
 
 
+class ContraryToProcess(models.Model):
+    """OGP's record that a member acted contrary to process (e.g. a plan delivered long after its
+    deadline). Append-only; shown on the member page."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="contrary_to_process")
+    reason = models.TextField(_("reason"))
+    # The plan concerned, by its public id: members know nothing of the plans app.
+    plan_identifier = models.CharField(_("plan id"), max_length=16, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("acting contrary to process")
+        verbose_name_plural = _("acting contrary to process")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.member}: {self.plan_identifier}"
+
+
 class Institution(models.Model):
     """A government body of a member: a ministry, an agency, a department of a municipality."""
 

@@ -34,7 +34,13 @@ def member_directory(
         members = members.filter(status=status)
     if query:
         members = members.filter(Q(name__icontains=query) | Q(parent__name__icontains=query))
-    return members.select_related("parent").order_by("name")
+    # Counted through the reverse relation: members know nothing of the plans app.
+    published_plans = Count("action_plans", filter=Q(action_plans__published_at__isnull=False))
+    return (
+        members.select_related("parent")
+        .annotate(published_plan_count=published_plans)
+        .order_by("name")
+    )
 
 
 def member_detail(*, user, slug: str) -> Member | None:

@@ -74,3 +74,11 @@ def screenshot():
         return path
 
     return take
+
+
+def sign_in(page, email, password):
+    """Sign in through the form, as a person does."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()

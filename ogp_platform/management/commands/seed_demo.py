@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from commitments.demo import seed_plans
 from ogp_platform.members.demo import seed_members
 
 # Documented in the README. These accounts exist only where seed_demo ran, which production
@@ -37,6 +38,24 @@ DEMO_ACCOUNTS = [
         "is_staff": False,
         "is_superuser": False,
         "role": "CSO member",  # administrator of Fundación Ciudadana Civio
+    },
+    {
+        "email": "officer.it@demo.ogp.example",
+        "password": "demo-officer-it-pass",
+        "display_name": "Giulia Romano",
+        "preferred_language": "it",
+        "is_staff": False,
+        "is_superuser": False,
+        "role": "officer of Italy",  # point of contact of Italy
+    },
+    {
+        "email": "officer.es@demo.ogp.example",
+        "password": "demo-officer-es-pass",
+        "display_name": "Javier Ortega Ruiz",
+        "preferred_language": "es",
+        "is_staff": False,
+        "is_superuser": False,
+        "role": "officer of Spain",  # point of contact of Spain
     },
 ]
 
@@ -87,9 +106,18 @@ class Command(BaseCommand):
             officer=users["government officer"],
             cso_member=users["CSO member"],
         )
+        plans = seed_plans(
+            admin=users["OGP admin"],
+            officers={
+                "italy": users["officer of Italy"],
+                "latvia": users["government officer"],
+                "spain": users["officer of Spain"],
+            },
+        )
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
         for account in accounts:
             self.stdout.write(
                 f"  {account['role']:<20} {account['email']:<28} password: {account['password']}"
             )
         self.stdout.write(f"  {len(members)} members, with institutions and organisations.")
+        self.stdout.write(f"  {len(plans)} action plans, with commitments and milestones.")

@@ -1,0 +1,148 @@
+"""Action plans and their lifecycle: draft → co-creation → submitted → implementation → ended,
+or withdrawn. Every transition is a service in `action_plans.services`; `PlanTransition` keeps
+who moved the plan, when and why, and is the timeline on the plan page."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ogp_platform.members.models import Member
+
+# OGP: a plan runs two or four years, with at least 20 months of implementation.
+PLAN_LENGTHS_IN_MONTHS = ((20, 24), (44, 48))
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from the first day to the last day inclusive (1 Sep 2024 – 31 Aug 2026: 24)."""
+    after = end + datetime.timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if after.day < start.day:
+        months -= 1
+    return months
+
+
+def default_submission_deadline(start: datetime.date) -> datetime.date:
+    """OGP asks for plans by 31 August of the year they start."""
+    return datetime.date(start.year, 8, 31)
+
+
+class ActionPlan(models.Model):
+    """A member's two- or four-year open-government action plan."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        COCREATION = "cocreation", _("Co-creation")
+        SUBMITTED = "submitted", _("Submitted")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        ENDED = "ended", _("Ended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The stages of the cycle in order, for the timeline (withdrawn leaves the cycle).
+    CYCLE = (
+        Status.DRAFT,
+        Status.COCREATION,
+        Status.SUBMITTED,
+        Status.IMPLEMENTATION,
+        Status.ENDED,
+    )
+    # While the plan is being written, its team may change it; after submission only OGP admins
+    # may reopen it.
+    EDITABLE = (Status.DRAFT, Status.COCREATION)
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="action_plans"
+    )
+    sequence = models.PositiveSmallIntegerField(_("number"))
+    identifier = models.CharField(_("plan id"), max_length=16, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=250)
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("The context of the plan and the government's ambition, in a few paragraphs."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    submission_deadline = models.DateField(_("submission deadline"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        help_text=_("Set when co-creation opens: from then on everyone may read the plan."),
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    is_late = models.BooleanField(_("submitted late"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "created_by"])
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["member__name", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "sequence"], name="action_plans_plan_unique_sequence"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="action_plans_plan_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(status="withdrawn") | Q(published_at__isnull=False),
+                name="action_plans_plan_published_after_draft",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start_date"])]
+
+    def __str__(self):
+        return f"{self.identifier} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("action_plans:detail", kwargs={"identifier": self.identifier})
+
+    @property
+    def is_public(self) -> bool:
+        """Drafts stay with the member's team until co-creation opens."""
+        return self.published_at is not None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def length_in_months(self) -> int:
+        return months_between(self.start_date, self.end_date)
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start_date.year}–{self.end_date.year}"
+
+
+class PlanTransition(models.Model):
+    """One step of a plan's lifecycle: who moved it, from where to where, when, and why.
+    Append-only; it is the timeline on the plan page."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=ActionPlan.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=ActionPlan.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.plan.identifier}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,136 @@
+"""Reads of action plans, already filtered to what the user may see."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+
+from . import policies
+from .models import ActionPlan, PlanTransition
+
+
+@dataclass
+class ChecklistItem:
+    text: str
+    done: bool
+    url: str = ""
+
+
+@dataclass
+class SubmissionChecklist:
+    items: list[ChecklistItem] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[ChecklistItem]:
+        return [item for item in self.items if not item.done]
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def plan_submission_checklist(*, plan: ActionPlan, commitments=None) -> SubmissionChecklist:
+    """What the plan still needs before it can be submitted: at least one commitment, and every
+    commitment complete in OGP's template with at least one milestone. Pass the commitments when
+    they are already loaded (with `milestone_count`) to spare the query."""
+    if commitments is None:
+        commitments = list(
+            plan.commitments.exclude(status="withdrawn").annotate(
+                milestone_count=Count("milestones")
+            )
+        )
+    else:
+        commitments = [c for c in commitments if c.status != "withdrawn"]
+    checklist = SubmissionChecklist()
+    checklist.items.append(
+        ChecklistItem(_("The plan has at least one commitment."), bool(commitments))
+    )
+    for commitment in commitments:
+        missing = commitment.missing_for_submission()
+        if not commitment.milestone_count:
+            missing.append(_("at least one milestone"))
+        if missing:
+            text = _("%(id)s “%(title)s” needs: %(missing)s.") % {
+                "id": commitment.identifier,
+                "title": commitment.display_title,
+                "missing": ", ".join(missing),
+            }
+        else:
+            text = _("%(id)s “%(title)s” is complete.") % {
+                "id": commitment.identifier,
+                "title": commitment.display_title,
+            }
+        checklist.items.append(ChecklistItem(text, not missing, commitment.get_absolute_url()))
+    return checklist
+
+
+def plan_detail(*, user, identifier: str) -> ActionPlan | None:
+    """The plan with its member and timeline, or None when it does not exist for this user."""
+    plan = (
+        ActionPlan.objects.select_related("member", "member__parent")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=PlanTransition.objects.select_related("actor"),
+            )
+        )
+        .filter(identifier=identifier)
+        .first()
+    )
+    if plan is None or not policies.can_view_plan(user, plan):
+        return None
+    return plan
+
+
+def plan_timeline(plan: ActionPlan) -> list[dict]:
+    """The stages of the cycle with the date each was reached (the latest time, if reopened),
+    and withdrawal when it happened. Reads the prefetched transitions."""
+    reached = {}
+    for transition in plan.transitions.all():
+        reached[transition.to_status] = transition
+    stages = []
+    current_index = ActionPlan.CYCLE.index(plan.status) if plan.status in ActionPlan.CYCLE else None
+    for index, status in enumerate(ActionPlan.CYCLE):
+        transition = reached.get(status)
+        stages.append(
+            {
+                "status": status,
+                "label": ActionPlan.Status(status).label,
+                "transition": transition,
+                "current": plan.status == status,
+                "done": current_index is not None and index < current_index,
+            }
+        )
+    if plan.status == ActionPlan.Status.WITHDRAWN:
+        stages.append(
+            {
+                "status": plan.status,
+                "label": plan.get_status_display(),
+                "transition": reached.get(plan.status),
+                "current": True,
+                "done": False,
+            }
+        )
+    return stages
+
+
+def member_plans(*, user, member) -> list[ActionPlan]:
+    """The member's plans the user may see, newest first, with their commitment counts."""
+    return list(
+        policies.plans_visible_to(user)
+        .filter(member=member)
+        .annotate(commitment_count=Count("commitments"))
+        .order_by("-sequence")
+    )
+
+
+def plan_commitments(*, plan: ActionPlan) -> list:
+    """The plan's commitments in order, each with its lead institution, policy areas and
+    milestones (with their responsible institutions), and `milestone_count` for the submission
+    checklist. Reached through the reverse relations: plans know nothing of the commitments app."""
+    return list(
+        plan.commitments.select_related("lead_institution")
+        .prefetch_related("policy_areas", "milestones__responsible_institution")
+        .annotate(milestone_count=Count("milestones"))
+        .order_by("position", "number")
+    )

@@ -1,0 +1,223 @@
+"""The public commitment explorer: its filter form and its selector.
+
+Every filter is optional and travels in the query string, so each state of the explorer has a
+URL of its own that can be shared. Searching uses PostgreSQL's full-text search where the
+database is PostgreSQL (with the GIN index of migration 0002) and a plain substring match
+elsewhere (SQLite in development).
+"""
+
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, router
+from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import ExtractYear, Lower
+from django.utils.translation import gettext_lazy as _
+
+from action_plans.policies import plans_visible_to
+from ogp_platform.members.models import Member, Region
+
+from . import policies
+from .models import Commitment, Completion, OgpValue, PolicyArea
+
+# The value of the completion filter for commitments nobody reported on yet.
+NOT_REPORTED = "not_reported"
+
+
+class Sort:
+    RELEVANCE = ""  # relevance when searching, else the newest plans first
+    NEWEST = "newest"
+    IDENTIFIER = "id"
+    TITLE = "title"
+
+
+SORT_CHOICES = [
+    (Sort.RELEVANCE, _("Best match")),
+    (Sort.NEWEST, _("Newest plan first")),
+    (Sort.IDENTIFIER, _("Commitment id")),
+    (Sort.TITLE, _("Title (A–Z)")),
+]
+
+_NEWEST = ("-plan__start_date", "plan__member__name", "-plan__sequence", "position", "pk")
+
+
+def _search_vector():
+    # Exactly the expression of the GIN index created in migration 0002: keep them in step.
+    return SearchVector("search_document", config="simple")
+
+
+def _uses_postgres_search() -> bool:
+    return connections[router.db_for_read(Commitment)].vendor == "postgresql"
+
+
+def commitment_explorer(
+    *,
+    user,
+    member: str = "",
+    kind: str = "",
+    region: str = "",
+    policy_area: str = "",
+    value: str = "",
+    status: str = "",
+    completion: str = "",
+    year: int | None = None,
+    q: str = "",
+    sort: str = Sort.RELEVANCE,
+) -> QuerySet[Commitment]:
+    """The commitments of the plans the user may see, filtered, searched and sorted, with the
+    plan, member, lead institution and policy areas each result shows (a constant number of
+    queries per page).
+
+    Filters take plain values and an empty one means "any": `member` is a member's slug, `kind`
+    and `region` the member's, `policy_area` a policy area's slug, `value` an `OgpValue`,
+    `status` a `Commitment.Status`, `completion` a `Completion` or `NOT_REPORTED` (no progress
+    reported yet), `year` the year the plan starts.
+
+    `q` searches the commitment's search document (ids, title, template sections). On PostgreSQL
+    it is a full-text query in web-search syntax ("quoted phrases", -excluded, or) with the
+    `simple` configuration, answered by the GIN index of migration 0002, and results are ranked
+    by relevance. Other databases have no full-text search: every word of `q` must appear in the
+    document (case-insensitively for ASCII letters only: SQLite's LIKE does not fold "Ā" to "ā"),
+    and "relevance" falls back to the newest plans first.
+
+    `sort` is one of `Sort`: relevance (the default), newest plan first, id or title.
+    """
+    commitments = policies.commitments_visible_to(user)
+    if member:
+        commitments = commitments.filter(plan__member__slug=member)
+    if kind:
+        commitments = commitments.filter(plan__member__kind=kind)
+    if region:
+        commitments = commitments.filter(plan__member__region=region)
+    if policy_area:
+        # Slugs are unique, so this join cannot repeat a commitment.
+        commitments = commitments.filter(policy_areas__slug=policy_area)
+    if value:
+        commitments = commitments.filter(**{f"value_{OgpValue(value).value}": True})
+    if status:
+        commitments = commitments.filter(status=status)
+    if completion == NOT_REPORTED:
+        commitments = commitments.filter(completion="")
+    elif completion:
+        commitments = commitments.filter(completion=completion)
+    if year:
+        commitments = commitments.filter(plan__start_date__year=year)
+
+    ranked = False
+    q = q.strip()
+    if q and _uses_postgres_search():
+        query = SearchQuery(q, config="simple", search_type="websearch")
+        commitments = (
+            commitments.alias(search=_search_vector())
+            .filter(search=query)
+            .annotate(rank=SearchRank(_search_vector(), query))
+        )
+        ranked = True
+    elif q:
+        for word in q.replace('"', " ").split():
+            commitments = commitments.filter(search_document__icontains=word)
+
+    if sort == Sort.IDENTIFIER:
+        ordering = ("identifier",)
+    elif sort == Sort.TITLE:
+        ordering = (Lower("title"), "pk")
+    elif sort == Sort.RELEVANCE and ranked:
+        ordering = ("-rank", *_NEWEST)
+    else:
+        ordering = _NEWEST
+
+    return (
+        commitments.select_related("plan", "plan__member", "lead_institution")
+        .prefetch_related(
+            Prefetch("policy_areas", queryset=PolicyArea.objects.order_by("position"))
+        )
+        .order_by(*ordering)
+    )
+
+
+def explorer_member_choices(user) -> list[tuple[str, str]]:
+    """Members with at least one plan the user may see, by name: (slug, name)."""
+    return list(
+        Member.objects.filter(pk__in=plans_visible_to(user).values("member"))
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def explorer_year_choices(user) -> list[int]:
+    """The years in which the plans the user may see start, newest first."""
+    return list(
+        plans_visible_to(user)
+        .annotate(year=ExtractYear("start_date"))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+class ExplorerFilterForm(forms.Form):
+    """The explorer's filters, all optional. Its choices come from the data the user may see.
+
+    An invalid value (a member that does not exist, a year nobody planned in, a mistyped
+    choice) invalidates that field only: `filters()` returns the values that are valid, so the
+    explorer ignores the others and shows why."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_('Words from the title, id or text. Use "quotes" for a phrase.'),
+    )
+    member = forms.ChoiceField(label=_("Member"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind of member"),
+        required=False,
+        choices=[("", _("All")), *Member.Kind.choices],
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All")), *Region.choices]
+    )
+    policy_area = forms.ChoiceField(label=_("Policy area"), required=False)
+    value = forms.ChoiceField(
+        label=_("OGP value"), required=False, choices=[("", _("All")), *OgpValue.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *Commitment.Status.choices],
+    )
+    completion = forms.ChoiceField(
+        label=_("Completion"),
+        required=False,
+        choices=[("", _("All")), *Completion.choices, (NOT_REPORTED, _("Not reported yet"))],
+    )
+    year = forms.TypedChoiceField(
+        label=_("Plan starting in"), required=False, coerce=int, empty_value=None
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    FILTERS = ("q", "member", "kind", "region", "policy_area", "value", "status", "completion")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", _("All")), *explorer_member_choices(user)]
+        self.fields["policy_area"].choices = [
+            ("", _("All")),
+            *((area.slug, area.label) for area in PolicyArea.objects.order_by("position")),
+        ]
+        self.fields["year"].choices = [
+            ("", _("All")),
+            *((str(year), str(year)) for year in explorer_year_choices(user)),
+        ]
+
+    def filters(self) -> dict:
+        """The valid values, as keyword arguments of `commitment_explorer` (none when unbound)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter (besides the sort order) narrows the results."""
+        filters = self.filters()
+        return any(filters.get(name) for name in (*self.FILTERS, "year"))

@@ -1,0 +1,179 @@
+"""Permission matrix of every state-changing drafting view: who may open it and post to it.
+
+The plan is in co-creation (public), so people without the right get 403, not 404; anonymous
+visitors are sent to sign in. A draft is invisible (404) to everyone outside the member's team.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.members.factories import MemberFactory, MemberRoleFactory, OrganisationMembershipFactory
+from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "user", "cso", "forum", "other_officer", "officer", "contact", "admin"]
+DRAFTERS = {"officer", "contact"}
+
+
+@pytest.fixture
+def world():
+    member = MemberFactory()
+    plan = ActionPlanFactory(member=member, status="cocreation", published=True)
+    commitment = CommitmentFactory(plan=plan)
+    milestone = MilestoneFactory(commitment=commitment)
+    second = MilestoneFactory(commitment=commitment)
+    people = {"anonymous": AnonymousUser(), "user": UserFactory()}
+    people["cso"] = OrganisationMembershipFactory().user
+    for name, role in (("forum", "forum"), ("officer", "officer"), ("contact", "point_of_contact")):
+        people[name] = MemberRoleFactory(member=member, role=role).user
+    people["other_officer"] = MemberRoleFactory(member=MemberFactory(), role="officer").user
+    people["admin"] = UserFactory()
+    Group.objects.get(name="OGP admins").user_set.add(people["admin"])
+    return {
+        "member": member,
+        "plan": plan,
+        "commitment": commitment,
+        "milestone": milestone,
+        "second": second,
+        "people": people,
+    }
+
+
+def urls(world):
+    plan, commitment, milestone = world["plan"], world["commitment"], world["milestone"]
+    c = commitment.identifier
+    return {
+        "plan_create": reverse("action_plans:create", args=[world["member"].slug]),
+        "plan_edit": reverse("action_plans:edit", args=[plan.identifier]),
+        "commitment_create": reverse("commitments:create", args=[plan.identifier]),
+        "commitment_edit": reverse("commitments:edit", args=[c]),
+        "commitment_delete": reverse("commitments:delete", args=[c]),
+        "milestone_create": reverse("commitments:milestone_create", args=[c]),
+        "milestone_edit": reverse("commitments:milestone_edit", args=[c, milestone.pk]),
+        "milestone_delete": reverse("commitments:milestone_delete", args=[c, milestone.pk]),
+    }
+
+
+def login(client, person):
+    if person.is_authenticated:
+        client.force_login(person)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "view",
+    [
+        "plan_create",
+        "plan_edit",
+        "commitment_create",
+        "commitment_edit",
+        "commitment_delete",
+        "milestone_create",
+        "milestone_edit",
+        "milestone_delete",
+    ],
+)
+def test_drafting_pages(client, world, view, role):
+    """Only the member's points of contact and officers open the drafting forms."""
+    login(client, world["people"][role])
+    response = client.get(urls(world)[view])
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif role in DRAFTERS:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_posting_a_removal_changes_nothing_without_the_right(client, world, role):
+    login(client, world["people"][role])
+    client.post(urls(world)["milestone_delete"])
+    client.post(urls(world)["commitment_delete"])
+    exists = world["commitment"].__class__.objects.filter(pk=world["commitment"].pk).exists()
+    assert exists is (role not in DRAFTERS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reordering(client, world, role):
+    login(client, world["people"][role])
+    c = world["commitment"].identifier
+    response = client.post(
+        reverse("commitments:milestone_move", args=[c, world["second"].pk]), {"direction": "up"}
+    )
+    order = list(world["commitment"].milestones.order_by("position").values_list("pk", flat=True))
+    if role in DRAFTERS:
+        assert order == [world["second"].pk, world["milestone"].pk]
+    else:
+        assert response.status_code in (302, 403)
+        assert order == [world["milestone"].pk, world["second"].pk]
+    assert client.get(reverse("commitments:move", args=[c])).status_code == 405
+
+
+EXPECTED_TRANSITIONS = {
+    # action: roles allowed, in the plan's state for that action
+    "open_cocreation": ("draft", DRAFTERS),
+    "submit": ("cocreation", DRAFTERS),
+    "start_implementation": ("submitted", DRAFTERS | {"admin"}),
+    "end": ("implementation", DRAFTERS | {"admin"}),
+    "withdraw": ("cocreation", DRAFTERS | {"admin"}),
+    "reopen": ("submitted", {"admin"}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(EXPECTED_TRANSITIONS))
+def test_lifecycle_views(client, world, action, role):
+    status, allowed = EXPECTED_TRANSITIONS[action]
+    plan = world["plan"]
+    plan.status = status
+    plan.published_at = None if status == "draft" else plan.published_at
+    plan.save()
+    MilestoneFactory(commitment=world["commitment"])
+    login(client, world["people"][role])
+    url = reverse("action_plans:transition", args=[plan.identifier, action])
+    response = client.post(url, {"reason": "Because the forum asked."})
+    plan.refresh_from_db()
+    if role in allowed:
+        assert response.status_code == 302
+        assert plan.status != status
+    else:
+        assert plan.status == status
+        if status == "draft" and role not in {"forum", "admin"}:
+            assert response.status_code == 404  # a draft is invisible outside the team
+        elif role == "anonymous":
+            assert "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_deadline_is_for_ogp_admins(client, world, role):
+    login(client, world["people"][role])
+    url = reverse("action_plans:deadline", args=[world["plan"].identifier])
+    response = client.post(url, {"submission_deadline": "2025-12-31"})
+    world["plan"].refresh_from_db()
+    if role == "admin":
+        assert response.status_code == 302
+        assert world["plan"].submission_deadline.isoformat() == "2025-12-31"
+    else:
+        assert world["plan"].submission_deadline.isoformat() == "2025-08-31"
+        assert response.status_code in (302, 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_draft_plan_is_visible_to_its_team_only(client, world, role):
+    plan = ActionPlanFactory(member=world["member"])
+    login(client, world["people"][role])
+    response = client.get(plan.get_absolute_url())
+    visible = role in DRAFTERS | {"forum", "admin"}
+    assert response.status_code == (200 if visible else 404)
+
+
+def test_unknown_lifecycle_action_is_404(client, world):
+    client.force_login(world["people"]["officer"])
+    url = reverse("action_plans:transition", args=[world["plan"].identifier, "explode"])
+    assert client.post(url).status_code == 404

@@ -1,0 +1,72 @@
+"""The plan page and the commitment page cost the same number of queries for a plan of 5
+commitments as for one of 60 (4 milestones each). The explorer's test is in test_explorer.py."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments.models import PolicyArea
+from tests.members.factories import InstitutionFactory, MemberRoleFactory, OrganisationFactory
+from tests.plans.factories import (
+    ActionPlanFactory,
+    CommitmentFactory,
+    MilestoneFactory,
+    ProgressReportFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build_plan(size: int, **plan_fields):
+    plan = ActionPlanFactory(**plan_fields)
+    areas = list(PolicyArea.objects.all()[:3])
+    institution = InstitutionFactory(member=plan.member)
+    organisation = OrganisationFactory()
+    for _ in range(size):
+        commitment = CommitmentFactory(plan=plan, lead_institution=institution)
+        commitment.policy_areas.set(areas)
+        commitment.supporting_institutions.set([institution])
+        commitment.partner_organisations.set([organisation])
+        for _ in range(4):
+            MilestoneFactory(commitment=commitment, responsible_institution=institution)
+        ProgressReportFactory(commitment=commitment)
+    return plan
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("as_officer", [False, True], ids=["anonymous", "officer"])
+def test_plan_page_queries_do_not_grow(client, as_officer):
+    small = build_plan(5, status="cocreation", published=True)
+    large = build_plan(60, status="cocreation", published=True)
+    if as_officer:
+        user = MemberRoleFactory(member=small.member, role="officer").user
+        MemberRoleFactory(member=large.member, user=user, role="officer")
+        client.force_login(user)
+    counts = [count_queries(client, plan.get_absolute_url()) for plan in (small, large)]
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 15
+
+
+@pytest.mark.parametrize("as_officer", [False, True], ids=["anonymous", "officer"])
+def test_commitment_page_queries_do_not_grow(client, as_officer):
+    small = build_plan(1, status="implementation", published=True)
+    large = build_plan(1, status="implementation", published=True)
+    big = large.commitments.get()
+    for _ in range(20):
+        MilestoneFactory(commitment=big)
+        ProgressReportFactory(commitment=big)
+    if as_officer:
+        user = MemberRoleFactory(member=small.member, role="officer").user
+        MemberRoleFactory(member=large.member, user=user, role="officer")
+        client.force_login(user)
+    counts = [
+        count_queries(client, plan.commitments.get().get_absolute_url()) for plan in (small, large)
+    ]
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 15
