@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ActionPlansConfig(AppConfig):
     name = "action_plans"
     verbose_name = _("Action plans")
+
+    def ready(self):
+        from participation import interface
+
+        from .models import ActionPlan
+        from .participation import PlanParticipation
+
+        interface.register(ActionPlan, PlanParticipation())

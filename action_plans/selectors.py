@@ -3,7 +3,11 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from participation.selectors import content_type_of, pending_input_count
 
 from . import policies
 from .models import ActionPlan, PlanTransition
@@ -30,9 +34,10 @@ class SubmissionChecklist:
 
 
 def plan_submission_checklist(*, plan: ActionPlan, commitments=None) -> SubmissionChecklist:
-    """What the plan still needs before it can be submitted: at least one commitment, and every
-    commitment complete in OGP's template with at least one milestone. Pass the commitments when
-    they are already loaded (with `milestone_count`) to spare the query."""
+    """What the plan still needs before it can be submitted: at least one commitment, every
+    commitment complete in OGP's template with at least one milestone, and a reasoned response
+    to every input of its register (none pending). Pass the commitments when they are already
+    loaded (with `milestone_count`) to spare the query."""
     if commitments is None:
         commitments = list(
             plan.commitments.exclude(status="withdrawn").annotate(
@@ -61,7 +66,23 @@ def plan_submission_checklist(*, plan: ActionPlan, commitments=None) -> Submissi
                 "title": commitment.display_title,
             }
         checklist.items.append(ChecklistItem(text, not missing, commitment.get_absolute_url()))
+    checklist.items.append(_register_item(plan))
     return checklist
+
+
+def _register_item(plan: ActionPlan) -> ChecklistItem:
+    """OGP Standard 4: every input (comment or input received outside the platform) has its
+    reasoned response before the plan goes to OGP. Links to the pending inputs."""
+    pending = pending_input_count(plan)
+    if not pending:
+        return ChecklistItem(_("Every input has a reasoned response."), True)
+    text = ngettext(
+        "%(count)d input is still waiting for a reasoned response.",
+        "%(count)d inputs are still waiting for a reasoned response.",
+        pending,
+    ) % {"count": pending}
+    url = reverse("participation:register", args=[content_type_of(plan).pk, plan.pk])
+    return ChecklistItem(text, False, f"{url}?disposition=pending")
 
 
 def plan_detail(*, user, identifier: str) -> ActionPlan | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ogp_platform.members.models import ContraryToProcess, Member
+from participation.services.consultations import consultations_end_for_space
 
 from . import policies, selectors
 from .models import (
@@ -44,6 +45,9 @@ def _locked(plan: ActionPlan) -> ActionPlan:
 
 
 def _move(plan: ActionPlan, actor, to_status: str, *, reason: str = "", fields=()) -> None:
+    if plan.status == Status.COCREATION and to_status != Status.COCREATION:
+        # Co-creation is over: its consultations end with it.
+        consultations_end_for_space(actor=actor, space=plan)
     transition = PlanTransition(
         plan=plan, from_status=plan.status, to_status=to_status, reason=reason, actor=actor
     )

@@ -249,6 +249,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ogp_platform.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Consultations open and close on time. A tick not started within the minute is dropped:
+    # the next one does its work.
+    "participation-consultations-tick": {
+        "task": "participation.consultations_tick",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # Those who chose a daily digest of their notifications get it in the morning.
+    "participation-daily-digests": {
+        "task": "participation.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Security ---

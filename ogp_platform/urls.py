@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ogp_platform.members.urls")),
     path("", include("action_plans.urls")),
     path("", include("commitments.urls")),
+    path("", include("participation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.db import connections
 
@@ -51,3 +52,20 @@ def redis_url():
             pytest.fail("CI must run the suite with REDIS_URL set")
         pytest.skip("REDIS_URL is not set")
     return url
+
+
+@pytest.fixture
+def real_worker(redis_url):
+    """A Celery worker thread consuming from the Redis broker (tasks stop running inline).
+
+    Tests that let the worker read their rows need committed data:
+    `@pytest.mark.django_db(transaction=True, serialized_rollback=True)`."""
+    from ogp_platform.celery import app
+
+    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        app.conf.update(saved)

@@ -228,7 +228,144 @@ def seed_members(*, admin, officer, cso_member) -> list[Member]:
         },
     )
     _member_mid_onboarding(admin, members["latvia"])
+    _forums(admin, members)
     return list(members.values())
+
+
+FORUMS = {
+    # member: (rules, seats as (name, sector, affiliation, position), meetings as (days ago,
+    # title, agenda, decisions, government, civil society attendees), documents as (days ago,
+    # title, kind, link))
+    "latvia": (
+        "Forumā ir vienāds valsts pārvaldes un nevalstisko organizāciju pārstāvju skaits. "
+        "Lēmumus pieņem vienprātīgi; sanāksmes notiek reizi ceturksnī un ir atklātas.",
+        [
+            ("Inese Kalniņa", "government", "Valsts kanceleja", "līdzpriekšsēdētāja"),
+            ("Jānis Ozoliņš", "government", "Finanšu ministrija", ""),
+            (
+                "Līga Bērziņa",
+                "civil_society",
+                "Sabiedriskās politikas centrs PROVIDUS",
+                "līdzpriekšsēdētāja",
+            ),
+            ("Māris Zariņš", "civil_society", "Latvijas Pilsoniskā alianse", ""),
+        ],
+        [
+            (
+                40,
+                "Rīcības plāna projekta apspriešana",
+                "Apņemšanās projekti; konsultācijas grafiks",
+                "Apstiprināt sešas apņemšanās sabiedriskajai apspriešanai.",
+                5,
+                6,
+            ),
+            (
+                130,
+                "Prioritāšu noteikšana",
+                "Iesniegto ideju izvērtējums",
+                "Atlasītas 9 idejas.",
+                4,
+                7,
+            ),
+        ],
+        [
+            (
+                35,
+                "Rīcības plāna projekts koprades posmam",
+                "draft",
+                "https://www.mk.gov.lv/lv/atverta-parvaldiba",
+            ),
+            (
+                40,
+                "Foruma sanāksmes protokols",
+                "minutes",
+                "https://www.mk.gov.lv/lv/atverta-parvaldiba",
+            ),
+        ],
+    ),
+    "spain": (
+        "El Foro de Gobierno Abierto reúne a la Administración y a la sociedad civil a partes "
+        "iguales; se reúne al menos dos veces al año y publica sus actas.",
+        [
+            (
+                "Ana López Pérez",
+                "government",
+                "Ministerio para la Transformación Digital y de la Función Pública",
+                "copresidenta",
+            ),
+            ("Carlos Ruiz", "government", "Consejo de Transparencia y Buen Gobierno", ""),
+            ("Marta Gil", "civil_society", "Fundación Ciudadana Civio", "copresidenta"),
+            ("Pablo Serrano", "civil_society", "Access Info Europe", ""),
+            ("Elena Martín", "other", "Universidad Complutense de Madrid", ""),
+        ],
+        [
+            (
+                70,
+                "Seguimiento del V Plan",
+                "Informe de seguimiento de compromisos",
+                "Publicar el informe de medio término.",
+                6,
+                6,
+            ),
+        ],
+        [
+            (
+                300,
+                "Informe de autoevaluación de medio término",
+                "report",
+                "https://transparencia.gob.es/",
+            ),
+        ],
+    ),
+}
+
+
+def _forums(admin, members) -> None:
+    """Forums, meetings and repositories for Latvia and Spain (Spain's repository has been
+    silent for more than six months, so its member page shows the warning); idempotent."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import ForumMeeting, ForumSeat, RepositoryDocument
+
+    today = timezone.localdate()
+    for slug, (rules, seats, meetings, documents) in FORUMS.items():
+        member = members[slug]
+        if member.forum_rules:
+            continue
+        member.forum_rules = rules
+        member.save(update_fields=["forum_rules"])
+        for name, sector, affiliation, position in seats:
+            ForumSeat.objects.create(
+                member=member,
+                name=name,
+                sector=sector,
+                affiliation=affiliation,
+                position=position,
+                joined_on=datetime.date(2024, 1, 15),
+            )
+        for days, title, agenda, decisions, government, civil in meetings:
+            ForumMeeting.objects.create(
+                member=member,
+                held_on=today - datetime.timedelta(days=days),
+                title=title,
+                agenda=agenda,
+                decisions=decisions,
+                attendance_government=government,
+                attendance_civil_society=civil,
+                recorded_by=admin,
+            )
+        for days, title, kind, url in documents:
+            RepositoryDocument.objects.create(
+                member=member,
+                title=title,
+                kind=kind,
+                url=url,
+                dated=today - datetime.timedelta(days=days),
+                added_at=timezone.now() - datetime.timedelta(days=days),
+                added_by=admin,
+            )
 
 
 def _member(slug, *, actor, **fields) -> Member:

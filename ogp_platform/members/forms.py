@@ -2,11 +2,19 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from ogp_platform.forms import ModelForm
+from ogp_platform.forms import ModelForm, ServiceModelForm
 
 from . import countries
 from .eligibility import CRITERIA
-from .models import Institution, Member, MemberRole, Organisation
+from .models import (
+    ForumMeeting,
+    ForumSeat,
+    Institution,
+    Member,
+    MemberRole,
+    Organisation,
+    RepositoryDocument,
+)
 from .validators import validate_pdf
 
 
@@ -214,3 +222,63 @@ class DirectoryFilterForm(forms.Form):
         choices=[("", _("All"))]
         + [c for c in Member.Status.choices if c[0] != Member.Status.ONBOARDING],
     )
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ForumRulesForm(ModelForm):
+    class Meta(ModelForm.Meta):
+        model = Member
+        fields = ["forum_rules"]
+        widgets = {"forum_rules": forms.Textarea(attrs={"rows": 8})}
+
+
+class ForumSeatForm(ServiceModelForm):
+    class Meta(ServiceModelForm.Meta):
+        model = ForumSeat
+        fields = ["name", "sector", "affiliation", "position", "joined_on", "left_on"]
+        widgets = {"joined_on": _DateInput(), "left_on": _DateInput()}
+
+
+class ForumMeetingForm(ServiceModelForm):
+    class Meta(ServiceModelForm.Meta):
+        model = ForumMeeting
+        fields = [
+            "held_on",
+            "title",
+            "agenda",
+            "minutes",
+            "decisions",
+            "attendance_government",
+            "attendance_civil_society",
+            "attendance_other",
+        ]
+        widgets = {
+            "held_on": _DateInput(),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=250)
+    kind = forms.ChoiceField(label=_("Kind"), choices=RepositoryDocument.Kind.choices)
+    dated = forms.DateField(label=_("Date of the document"), widget=_DateInput())
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=500)
+    file = forms.FileField(
+        label=_("or a PDF file (at most 10 MB)"),
+        required=False,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and bool(data.get("url")) == bool(data.get("file")):
+            raise forms.ValidationError(_("Give either a link or a PDF file, not both."))
+        return data

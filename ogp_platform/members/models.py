@@ -79,6 +79,11 @@ class Member(models.Model):
     )
     status_reason = models.TextField(_("reason for the status"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    forum_rules = models.TextField(
+        _("rules of the multistakeholder forum"),
+        blank=True,
+        help_text=_("How members are selected, how the forum decides, and how often it meets."),
+    )
     organisations = models.ManyToManyField(
         "members.Organisation",
         verbose_name=_("civil-society partners"),
@@ -514,3 +519,122 @@ class Invitation(models.Model):
 
     def get_status_display(self) -> str:
         return self.Status(self.status).label
+
+
+# --- OGP Participation and Co-Creation Standards 1 and 2: forum and repository -------------
+
+
+class ForumSeat(models.Model):
+    """A seat on a member's multistakeholder forum, held by someone from government or from
+    civil society. The forum page shows the balance between the two."""
+
+    class Sector(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        OTHER = "other", _("Other (academia, private sector, parliament)")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="forum_seats")
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    affiliation = models.CharField(_("institution or organisation"), max_length=250, blank=True)
+    position = models.CharField(
+        _("role on the forum"), max_length=120, blank=True, help_text=_("E.g. co-chair.")
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("forum seat")
+        verbose_name_plural = _("forum seats")
+        ordering = ["sector", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="members_forumseat_leaves_after_joining",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_sector_display()})"
+
+
+class ForumMeeting(models.Model):
+    """A meeting of the multistakeholder forum, with its agenda, minutes, attendance and
+    decisions. Published on the forum page."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="forum_meetings")
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=250)
+    agenda = models.TextField(_("agenda"))
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    attendance_government = models.PositiveSmallIntegerField(
+        _("attendees from government"), default=0
+    )
+    attendance_civil_society = models.PositiveSmallIntegerField(
+        _("attendees from civil society"), default=0
+    )
+    attendance_other = models.PositiveSmallIntegerField(_("other attendees"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("forum meeting")
+        verbose_name_plural = _("forum meetings")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["member", "-held_on"])]
+
+    def __str__(self):
+        return f"{self.member}: {self.held_on} {self.title}"
+
+    @property
+    def attendance(self) -> int:
+        return self.attendance_government + self.attendance_civil_society + self.attendance_other
+
+
+class RepositoryDocument(models.Model):
+    """A document of a member's co-creation process in its public repository: a link, or a
+    PDF uploaded here."""
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", _("Draft of the action plan")
+        MINUTES = "minutes", _("Minutes")
+        EVIDENCE = "evidence", _("Evidence")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    dated = models.DateField(_("date of the document"))
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    file = models.FileField(
+        _("PDF file"),
+        upload_to="repository/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("repository document")
+        verbose_name_plural = _("repository documents")
+        ordering = ["-dated", "-pk"]
+        indexes = [models.Index(fields=["member", "-added_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="members_document_link_or_file",
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -134,3 +134,18 @@ def organisations_user_speaks_for(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__status=OrganisationMembership.Status.APPROVED
     )
+
+
+# --- Forum and repository (OGP Standards 1 and 2) --------------------------------------------
+
+
+def can_manage_forum(user, member: Member) -> bool:
+    """Record the forum's seats, rules and meetings, and add documents to the repository: the
+    member's government team and forum members, and OGP admins."""
+    return is_ogp_admin(user) or has_member_role(
+        user,
+        member,
+        MemberRole.Role.POINT_OF_CONTACT,
+        MemberRole.Role.OFFICER,
+        MemberRole.Role.FORUM,
+    )

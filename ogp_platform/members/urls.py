@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import invitations, members, onboarding, organisations
+from .views import forum, invitations, members, onboarding, organisations
 
 app_name = "members"
 
@@ -16,6 +16,28 @@ urlpatterns = [
         name="institution_edit",
     ),
     path("members/<slug:slug>/team/", members.team, name="team"),
+    path("members/<slug:slug>/forum/", forum.forum_page, name="forum"),
+    path("members/<slug:slug>/forum/rules/", forum.forum_rules, name="forum_rules"),
+    path("members/<slug:slug>/forum/seats/new/", forum.forum_seat, name="forum_seat_add"),
+    path("members/<slug:slug>/forum/seats/<int:pk>/", forum.forum_seat, name="forum_seat_edit"),
+    path("members/<slug:slug>/forum/meetings/new/", forum.forum_meeting, name="forum_meeting_add"),
+    path(
+        "members/<slug:slug>/forum/meetings/<int:pk>/",
+        forum.forum_meeting,
+        name="forum_meeting_edit",
+    ),
+    path("members/<slug:slug>/repository/", forum.repository, name="repository"),
+    path("members/<slug:slug>/repository/new/", forum.document_add, name="document_add"),
+    path(
+        "members/<slug:slug>/repository/<int:pk>/remove/",
+        forum.document_remove,
+        name="document_remove",
+    ),
+    path(
+        "members/<slug:slug>/repository/<int:pk>/file/",
+        forum.document_file,
+        name="document_file",
+    ),
     path("members/<slug:slug>/team/<int:pk>/remove/", members.role_remove, name="role_remove"),
     path(
         "members/<slug:slug>/invitations/<int:pk>/resend/",

@@ -2,10 +2,12 @@
 commitments as for one of 60 (4 milestones each). The explorer's test is in test_explorer.py."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments.models import PolicyArea
+from action_plans.models import ActionPlan
+from commitments.models import Commitment, Milestone, PolicyArea
 from tests.members.factories import InstitutionFactory, MemberRoleFactory, OrganisationFactory
 from tests.plans.factories import (
     ActionPlanFactory,
@@ -15,6 +17,17 @@ from tests.plans.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# The platform's cap for any page (issue 8). The counts here are taken on cold caches: they
+# include content-type lookups that a running process caches after the first request.
+MAX_QUERIES = 20
+
+
+@pytest.fixture(autouse=True)
+def _content_types_cached():
+    """Content types are cached for the life of the process (participation's blocks use them):
+    a running server has read them long before, so the first page counted must not pay for it."""
+    ContentType.objects.get_for_models(ActionPlan, Commitment, Milestone)
 
 
 def build_plan(size: int, **plan_fields):
@@ -50,7 +63,7 @@ def test_plan_page_queries_do_not_grow(client, as_officer):
         client.force_login(user)
     counts = [count_queries(client, plan.get_absolute_url()) for plan in (small, large)]
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 15
+    assert counts[1] <= MAX_QUERIES
 
 
 @pytest.mark.parametrize("as_officer", [False, True], ids=["anonymous", "officer"])
@@ -69,4 +82,4 @@ def test_commitment_page_queries_do_not_grow(client, as_officer):
         count_queries(client, plan.commitments.get().get_absolute_url()) for plan in (small, large)
     ]
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 15
+    assert counts[1] <= MAX_QUERIES

@@ -1,9 +1,9 @@
-"""Tasks run inline without Redis, and through the real broker and a real worker with it."""
+"""Tasks run inline without Redis, and through the real broker and a real worker with it (the
+`real_worker` fixture is in tests/conftest.py)."""
 
 import datetime
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.utils import timezone
@@ -11,18 +11,6 @@ from django.utils import timezone
 from ogp_platform.celery import app
 from ogp_platform.mail import message_to_dict
 from ogp_platform.tasks import clear_expired_sessions, send_email
-
-
-@pytest.fixture
-def real_worker(redis_url):
-    """A Celery worker thread consuming from the Redis broker (tasks stop running inline)."""
-    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            yield
-    finally:
-        app.conf.update(saved)
 
 
 def _message():

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import policies, selectors, services
+from .. import forum, policies, selectors, services
 from ..forms import (
     DirectoryFilterForm,
     InstitutionForm,
@@ -66,6 +66,7 @@ def detail(request, slug):
             "member": member,
             "points_of_contact": [r for r in roles if r.role == MemberRole.Role.POINT_OF_CONTACT],
             "latest_change": selectors.member_latest_status_change(member),
+            "activity": forum.member_activity(member),
             "can_change_status": policies.can_change_status(user, member),
             "can_manage_institutions": policies.can_manage_institutions(user, member),
             "can_manage_team": policies.can_manage_team(user, member),

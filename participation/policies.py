@@ -1,0 +1,125 @@
+"""Who may take part, respond, and moderate. The one place that decides.
+
+People take part (comment, reply, vote) when they are signed in with a verified email address
+and a consultation on the object's space is open; before and after, everything stays readable
+to whoever may read the object. The object's owner (through its adapter) says who responds:
+the member's officers. Moderators (the "Moderators" group) hide and restore comments.
+"""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from ogp_platform.members.policies import is_moderator
+
+from .interface import adapter_for
+from .models import Comment, Consultation
+
+
+def has_verified_email(user) -> bool:
+    """Read once per request and user."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if not hasattr(user, "_has_verified_email"):
+        user._has_verified_email = EmailAddress.objects.filter(user=user, verified=True).exists()
+    return user._has_verified_email
+
+
+def can_read(user, target) -> bool:
+    return adapter_for(target).may_read(user, target)
+
+
+def can_take_part(user, target, consultation: Consultation | None) -> bool:
+    """Comment on, reply about, or vote on the target: a verified participant while the
+    consultation of its space is open."""
+    return (
+        consultation is not None
+        and consultation.is_open
+        and has_verified_email(user)
+        and can_read(user, target)
+    )
+
+
+def can_respond(user, target) -> bool:
+    """Record inputs received outside the platform, and give the reasoned responses."""
+    return bool(user.is_authenticated and adapter_for(target).may_respond(user, target))
+
+
+def can_hold_consultation(user, space) -> bool:
+    adapter = adapter_for(space)
+    return adapter.accepts_consultation(space) and can_respond(user, space)
+
+
+def can_change_consultation(user, consultation: Consultation, space) -> bool:
+    """Edit a consultation that is not closed, or open it ahead of time: those who may hold one
+    on its space, while the space still accepts consultations."""
+    return consultation.closed_at is None and can_hold_consultation(user, space)
+
+
+def can_open_consultation(user, consultation: Consultation, space) -> bool:
+    """Open a scheduled consultation ahead of its opening time: those who may change it."""
+    return consultation.state == Consultation.State.SCHEDULED and can_change_consultation(
+        user, consultation, space
+    )
+
+
+def can_close_consultation(user, consultation: Consultation, space) -> bool:
+    """Close an open consultation ahead of time: those who respond on its space, whatever state
+    the space is in now."""
+    return consultation.is_open and can_respond(user, space)
+
+
+def can_edit_comment(user, comment: Comment, now: datetime.datetime | None = None) -> bool:
+    """Authors correct their words within 15 minutes (the comment service also requires the
+    consultation to be open still)."""
+    now = now or timezone.now()
+    return (
+        user.is_authenticated
+        and comment.author_id == user.pk
+        and not comment.is_deleted
+        and not comment.is_hidden
+        and now - comment.created_at <= datetime.timedelta(minutes=Comment.EDIT_WINDOW_MINUTES)
+    )
+
+
+def can_delete_comment(user, comment: Comment) -> bool:
+    return user.is_authenticated and comment.author_id == user.pk and not comment.is_deleted
+
+
+def can_report_comment(user, comment: Comment) -> bool:
+    return (
+        has_verified_email(user)
+        and comment.author_id != user.pk
+        and not comment.is_deleted
+        and not comment.is_hidden
+    )
+
+
+def can_moderate(user) -> bool:
+    return is_moderator(user)
+
+
+def can_vote(user, target, consultation: Consultation | None) -> bool:
+    """Support or oppose the target (only objects whose adapter says they are votable), on the
+    same terms as taking part: verified, and while the consultation of its space is open."""
+    return adapter_for(target).votable(target) and can_take_part(user, target, consultation)
+
+
+def can_upvote_comment(user, comment: Comment, consultation: Consultation | None) -> bool:
+    """Up-vote someone else's visible comment while the consultation of its space is open
+    (`consultation` is the space's current one). Whether the user may read the comment's
+    target is the caller's check: pages have made it already."""
+    return (
+        consultation is not None
+        and consultation.is_open
+        and has_verified_email(user)
+        and comment.author_id != user.pk
+        and not comment.is_deleted
+        and not comment.is_hidden
+    )
+
+
+def can_follow(user, target) -> bool:
+    """Anyone signed in follows what they may read, at any time."""
+    return bool(user.is_authenticated and user.is_active and can_read(user, target))

@@ -1,0 +1,506 @@
+"""The register's pages: the permission matrix of the officers' register, the record and the
+respond forms; the public report (figures, filters, pagination, printing, escaping); the plan
+page's summary and the submit page's pending count; constant query counts."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from participation.models import Input
+from participation.selectors import content_type_of
+from tests.factories import UserFactory
+from tests.members.factories import MemberFactory, MemberRoleFactory, OrganisationMembershipFactory
+from tests.participation.test_register import (
+    comment_input,
+    quick_comment_input,
+    quick_input,
+    ready_plan,
+)
+from tests.plans.factories import ActionPlanFactory, CommitmentFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "unverified",
+    "participant",
+    "cso",
+    "officer",
+    "other_officer",
+    "moderator",
+    "admin",
+]
+RESPONDERS = {"officer"}
+
+
+@pytest.fixture
+def world():
+    plan = ready_plan()
+    people = {
+        "anonymous": AnonymousUser(),
+        "unverified": UserFactory(verified=False),
+        "participant": UserFactory(),
+        "cso": OrganisationMembershipFactory().user,
+        "officer": MemberRoleFactory(member=plan.member, role="officer").user,
+        "other_officer": MemberRoleFactory(member=MemberFactory(), role="officer").user,
+        "moderator": UserFactory(),
+        "admin": UserFactory(),
+    }
+    Group.objects.get(name="Moderators").user_set.add(people["moderator"])
+    Group.objects.get(name="OGP admins").user_set.add(people["admin"])
+    item = comment_input(plan, body="Publish every contract within a week.")
+    return {"plan": plan, "people": people, "input": item}
+
+
+def login(client, person):
+    if person.is_authenticated:
+        client.force_login(person)
+
+
+def space_args(plan) -> list:
+    return [content_type_of(plan).pk, plan.pk]
+
+
+def register_url(plan) -> str:
+    return reverse("participation:register", args=space_args(plan))
+
+
+def report_url(plan) -> str:
+    return reverse("participation:register_report", args=space_args(plan))
+
+
+def record_url(plan) -> str:
+    return reverse("participation:register_record", args=space_args(plan))
+
+
+def respond_url(item) -> str:
+    return reverse("participation:register_respond", args=[item.pk])
+
+
+RECORD_DATA = {
+    "source": "meeting",
+    "received_on": "2026-01-15",
+    "text": "The forum asked for open budget data.",
+    "author_name": "",
+    "organisation_name": "Open Budget Coalition",
+    "organisation_kind": "cso",
+}
+
+
+def expect(response, role, allowed=RESPONDERS, ok=200):
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif role in allowed:
+        assert response.status_code == ok, response.status_code
+    else:
+        assert response.status_code == 403
+
+
+# --- Permission matrix ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["register", "record", "respond"])
+def test_the_register_pages_are_for_the_members_officers(client, world, role, page):
+    login(client, world["people"][role])
+    url = {
+        "register": register_url(world["plan"]),
+        "record": record_url(world["plan"]),
+        "respond": respond_url(world["input"]),
+    }[page]
+    expect(client.get(url), role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_recording_an_input(client, world, role):
+    login(client, world["people"][role])
+    response = client.post(record_url(world["plan"]), RECORD_DATA)
+    recorded = Input.objects.filter(source="meeting").first()
+    if role in RESPONDERS:
+        assert response.status_code == 302
+        assert response["Location"] == f"{register_url(world['plan'])}#input-{recorded.pk}"
+        assert recorded.organisation_name == "Open Budget Coalition"
+        assert recorded.recorded_by == world["people"][role]
+    else:
+        expect(response, role)
+        assert recorded is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_responding_to_an_input(client, world, role):
+    login(client, world["people"][role])
+    response = client.post(
+        respond_url(world["input"]),
+        {"disposition": "accepted", "reason": "Commitment 1 does it."},
+    )
+    item = Input.objects.get(pk=world["input"].pk)
+    if role in RESPONDERS:
+        assert response.status_code == 302
+        assert response["Location"] == f"{register_url(world['plan'])}#input-{item.pk}"
+        assert (item.disposition, item.responded_by) == ("accepted", world["people"][role])
+    else:
+        expect(response, role)
+        assert item.disposition == "pending"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_who_may_read_the_plan_reads_the_report(client, world, role):
+    login(client, world["people"][role])
+    response = client.get(report_url(world["plan"]))
+    assert response.status_code == 200
+    assert "Publish every contract within a week." in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_register_of_a_draft_is_hidden_from_outsiders(client, role):
+    """A draft is read only by the member's team: for everyone else its register does not
+    exist (404); anonymous visitors too."""
+    plan = ActionPlanFactory(status="draft")
+    people = {
+        "officer": MemberRoleFactory(member=plan.member, role="officer").user,
+        "admin": UserFactory(),
+    }
+    Group.objects.get(name="OGP admins").user_set.add(people["admin"])
+    person = people.get(role) or UserFactory()
+    if role != "anonymous":
+        client.force_login(person)
+    assert client.get(report_url(plan)).status_code == (
+        200 if role in ("officer", "admin") else 404
+    )
+    assert client.get(register_url(plan)).status_code == {"officer": 200, "admin": 403}.get(
+        role, 404
+    )
+
+
+def test_forms_refuse_a_post_without_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["people"]["officer"])
+    assert client.post(record_url(world["plan"]), RECORD_DATA).status_code == 403
+    response = client.post(respond_url(world["input"]), {"disposition": "accepted", "reason": "X"})
+    assert response.status_code == 403
+    assert Input.objects.get(pk=world["input"].pk).disposition == "pending"
+    assert Input.objects.count() == 1
+
+
+def test_unknown_spaces_and_inputs_are_404(client, world):
+    client.force_login(world["people"]["officer"])
+    commitment = world["plan"].commitments.get()
+    assert client.get(reverse("participation:register", args=[999999, 1])).status_code == 404
+    # A commitment is not a space: its inputs are in its plan's register.
+    assert client.get(register_url(commitment)).status_code == 404
+    user_type = content_type_of(world["people"]["officer"]).pk
+    assert (
+        client.get(reverse("participation:register_report", args=[user_type, 1])).status_code == 404
+    )
+    assert client.get(reverse("participation:register_respond", args=[999999])).status_code == 404
+
+
+# --- The forms ------------------------------------------------------------------------------
+
+
+def test_a_response_without_reason_comes_back_with_the_error(client, world):
+    client.force_login(world["people"]["officer"])
+    response = client.post(respond_url(world["input"]), {"disposition": "not_accepted"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "error-summary" in page and "Give the reason for this response" in page
+    assert Input.objects.get(pk=world["input"].pk).disposition == "pending"
+
+
+def test_the_respond_form_offers_the_other_inputs_and_the_commitments(client, world):
+    plan = world["plan"]
+    other = quick_input(plan, text="The same, in writing.")
+    commitment = plan.commitments.get()
+    client.force_login(world["people"]["officer"])
+    page = client.get(respond_url(world["input"])).content.decode()
+    assert f'<option value="{other.pk}">' in page
+    assert f'<option value="{world["input"].pk}">' not in page  # not itself
+    key = f"{content_type_of(commitment).pk}:{commitment.pk}"
+    assert f'<option value="{key}">' in page and commitment.title in page
+    response = client.post(
+        respond_url(world["input"]),
+        {"disposition": "merged", "reason": "Same point.", "merged_into": other.pk},
+    )
+    assert response.status_code == 302
+    assert Input.objects.get(pk=world["input"].pk).merged_into == other
+    response = client.post(
+        respond_url(other),
+        {"disposition": "partial", "reason": "In part.", "taken_into": key},
+    )
+    assert response.status_code == 302
+    assert Input.objects.get(pk=other.pk).taken_into == commitment
+
+
+def test_responding_goes_back_to_the_filtered_register(client, world):
+    client.force_login(world["people"]["officer"])
+    back = f"{register_url(world['plan'])}?disposition=pending"
+    page = client.get(register_url(world["plan"]) + "?disposition=pending").content.decode()
+    assert f"{respond_url(world['input'])}?next=" in page
+    form = client.get(respond_url(world["input"]), {"next": back}).content.decode()
+    assert 'name="next"' in form
+    response = client.post(
+        respond_url(world["input"]),
+        {"disposition": "accepted", "reason": "Yes.", "next": back},
+    )
+    assert response["Location"] == f"{back}#input-{world['input'].pk}"
+    response = client.post(
+        respond_url(world["input"]),
+        {"disposition": "accepted", "reason": "Yes!", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == f"{register_url(world['plan'])}#input-{world['input'].pk}"
+
+
+def test_a_future_date_comes_back_with_the_error(client, world):
+    client.force_login(world["people"]["officer"])
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(record_url(world["plan"]), {**RECORD_DATA, "received_on": tomorrow})
+    assert response.status_code == 200
+    assert "The date cannot be in the future." in response.content.decode()
+    assert Input.objects.count() == 1
+
+
+def test_the_comment_link_leads_to_the_comment_in_its_thread(client, world):
+    item = world["input"]
+    response = client.get(reverse("participation:register_comment", args=[item.comment_id]))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{item.comment_id}")
+
+
+# --- The pages ------------------------------------------------------------------------------
+
+
+def test_the_register_lists_every_input_with_its_response(client, world):
+    plan, officer = world["plan"], world["people"]["officer"]
+    offline = quick_input(
+        plan,
+        source="email",
+        text="Please add a commitment on lobbying.",
+        author_name="Jānis",
+        organisation_name="Civic Alliance",
+        organisation_kind="cso",
+    )
+    answered = quick_input(
+        plan,
+        disposition="not_accepted",
+        reason="Outside the plan's term.",
+        responded_by=officer,
+        responded_at=timezone.now(),
+    )
+    client.force_login(officer)
+    page = client.get(register_url(plan)).content.decode()
+    for text in (
+        "Publish every contract within a week.",
+        "Please add a commitment on lobbying.",
+        "Jānis, Civic Alliance",
+        "Email",
+        "Outside the plan",
+        "Not accepted",
+        "2 inputs are waiting for a response.",
+        f"Responded on {timezone.localdate():%b}",
+        record_url(plan),
+        report_url(plan),
+        respond_url(offline),
+        respond_url(answered),
+        reverse("participation:register_comment", args=[world["input"].comment_id]),
+    ):
+        assert text in page, text
+    assert officer.get_full_name() in page  # who responded, for the officers
+
+
+def test_the_report_shows_the_figures_over_all_inputs(client, world):
+    """51 inputs, 50 a page: the totals and the share count all of them."""
+    plan = world["plan"]
+    now = timezone.now()
+    for _ in range(40):
+        quick_input(plan, disposition="accepted", reason="Yes.", responded_at=now)
+    for _ in range(10):
+        quick_input(plan, source="meeting")
+    page = client.get(report_url(plan)).content.decode()
+    figures = re.sub(r"\s+", " ", page)
+    assert "<dt>Inputs</dt><dd>51</dd>" in figures
+    assert "<dt>Answered</dt><dd>78%</dd>" in figures  # 40 of 51, rounded down
+    assert "<dt>Waiting for a response</dt><dd>11</dd>" in figures
+    assert "<dt>Median time to response</dt><dd>0 days</dd>" in figures
+    assert "51 inputs" in page and "Page 1 of 2" in page
+    assert page.count('class="register-input ') == 50
+    second = client.get(report_url(plan), {"page": 2}).content.decode()
+    assert second.count('class="register-input ') == 1
+    assert "<dt>Inputs</dt><dd>51</dd>" in re.sub(r"\s+", " ", second)
+
+
+def test_the_report_filters_by_disposition_and_source(client, world):
+    plan = world["plan"]
+    quick_input(plan, source="meeting", text="Said at the forum.")
+    quick_input(
+        plan,
+        text="Accepted one.",
+        disposition="accepted",
+        reason="Yes.",
+        responded_at=timezone.now(),
+    )
+    page = client.get(report_url(plan), {"disposition": "pending"}).content.decode()
+    assert "2 inputs match the filters" in page
+    assert "Said at the forum." in page and "Accepted one." not in page
+    page = client.get(
+        report_url(plan), {"disposition": "pending", "source": "meeting"}
+    ).content.decode()
+    assert "1 input matches the filters" in page
+    assert "Said at the forum." in page and "Publish every contract" not in page
+    page = client.get(report_url(plan), {"source": "nonsense"}).content.decode()
+    assert "have been ignored" in page and "3 inputs" in page
+
+
+def test_the_report_is_printable(client, world):
+    """The print stylesheet hides the navigation, the filters and the pagination."""
+    page = client.get(report_url(world["plan"])).content.decode()
+    assert 'class="filters register-filters' in page
+    with open("static/css/site.css", encoding="utf-8") as css:
+        stylesheet = css.read()
+    block = stylesheet[stylesheet.index("/* --- Participation: register --- */") :]
+    print_rules = block[block.index("@media print") :]
+    for selector in (".register-filters", ".pagination", ".register-no-print", ".breadcrumbs"):
+        assert selector in print_rules
+
+
+def test_user_text_is_escaped_everywhere(client, world):
+    plan, officer = world["plan"], world["people"]["officer"]
+    payload = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    quick_input(
+        plan,
+        text=payload,
+        author_name=payload,
+        organisation_name=payload,
+        disposition="accepted",
+        reason=payload,
+        responded_at=timezone.now(),
+        responded_by=officer,
+    )
+    quick_comment_input(plan, body=payload)
+    client.force_login(officer)
+    for url in (report_url(plan), register_url(plan), plan.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(report_url(plan)).content.decode()
+
+
+# --- The plan page and the submit page ------------------------------------------------------
+
+
+def test_the_plan_page_summarises_the_register(client, world):
+    plan = world["plan"]
+    quick_input(plan, disposition="accepted", reason="Yes.", responded_at=timezone.now())
+    page = client.get(plan.get_absolute_url()).content.decode()
+    summary = re.sub(r"\s+", " ", page[page.index('id="register"') :])
+    assert "2 inputs received, 50% answered." in summary
+    assert "Pending: <strong>1</strong>" in summary and "Accepted: <strong>1</strong>" in summary
+    assert f'href="{report_url(plan)}"' in summary
+    assert f'href="{register_url(plan)}"' not in summary
+    client.force_login(world["people"]["officer"])
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert f'href="{register_url(plan)}"' in page
+    assert "1 input is waiting for your response" in page
+
+
+def test_the_submit_page_says_how_many_inputs_are_pending_and_links_to_them(client, world):
+    plan = world["plan"]
+    quick_input(plan)
+    client.force_login(world["people"]["officer"])
+    url = reverse("action_plans:transition", args=[plan.identifier, "submit"])
+    page = client.get(url).content.decode()
+    assert "2 inputs are still waiting for a reasoned response." in page
+    assert f'href="{register_url(plan)}?disposition=pending"' in page
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "2 inputs are still waiting for a reasoned response." in response.content.decode()
+    Input.objects.update(disposition="out_of_scope", reason="Not for this plan.")
+    assert client.post(url).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "submitted"
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def filled_plan(size: int):
+    """A plan whose register holds `size` inputs of every kind: comments on the plan and on a
+    commitment, offline inputs, answered ones (merged, taken into commitments), pending ones."""
+    plan = ready_plan()
+    officer = MemberRoleFactory(member=plan.member, role="officer").user
+    commitments = [plan.commitments.get(), CommitmentFactory(plan=plan)]
+    now = timezone.now()
+    first = quick_input(plan)
+    made = 1
+    while made < size:
+        kind = made % 5
+        if kind == 0:
+            quick_comment_input(plan)
+        elif kind == 1:
+            quick_comment_input(
+                plan,
+                disposition="accepted",
+                reason="Yes.",
+                responded_by=officer,
+                responded_at=now,
+                taken_into=commitments[made % 2],
+            )
+        elif kind == 2:
+            quick_input(
+                plan,
+                disposition="merged",
+                reason="Same.",
+                merged_into=first,
+                responded_by=officer,
+                responded_at=now,
+            )
+        elif kind == 3:
+            quick_input(plan, source="meeting", organisation_name="Forum")
+        else:
+            quick_input(
+                plan,
+                disposition="partial",
+                reason="In part.",
+                responded_by=officer,
+                responded_at=now,
+                taken_into=commitments[0],
+            )
+        made += 1
+    return plan, officer
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("as_officer", [False, True], ids=["anonymous", "officer"])
+def test_the_report_costs_the_same_queries_for_5_and_50_inputs(client, as_officer):
+    small, small_officer = filled_plan(5)
+    large, _ = filled_plan(50)
+    assert Input.objects.filter(space_id=large.pk).count() == 50
+    if as_officer:
+        MemberRoleFactory(member=large.member, user=small_officer, role="officer")
+        client.force_login(small_officer)
+    client.get(report_url(small))  # warm the content-type cache
+    counts = [count_queries(client, report_url(plan)) for plan in (small, large)]
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 12
+
+
+def test_the_register_costs_the_same_queries_for_5_and_50_inputs(client):
+    small, officer = filled_plan(5)
+    large, _ = filled_plan(50)
+    MemberRoleFactory(member=large.member, user=officer, role="officer")
+    client.force_login(officer)
+    client.get(register_url(small))
+    counts = [count_queries(client, register_url(plan)) for plan in (small, large)]
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 12

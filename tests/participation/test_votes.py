@@ -1,0 +1,481 @@
+"""Votes, comment up-votes and follows: the rules of the services, and the vote box on the
+commitment page (what it shows to whom, and its constant cost in queries).
+
+The helpers at the top (`consultation_on`, `comment_on`, `build_people`) are shared by the other
+test modules of votes and moderation."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from participation.models import Comment, CommentVote, Consultation, Follow, Report, Vote
+from participation.selectors import content_type_of, vote_box_state, vote_counts
+from participation.services.moderation import comment_report
+from participation.services.votes import (
+    VoteOutcome,
+    comment_upvote_toggle,
+    follow,
+    unfollow,
+    vote_cast,
+    vote_withdraw,
+)
+from tests.factories import UserFactory
+from tests.members.factories import MemberFactory, MemberRoleFactory, OrganisationMembershipFactory
+from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+SUPPORT, OPPOSE = Vote.Value.SUPPORT, Vote.Value.OPPOSE
+
+# --- Shared helpers --------------------------------------------------------------------------
+
+
+def consultation_on(plan, state: str = "open") -> Consultation:
+    """A consultation on the plan in the given state (scheduled, open or closed), written
+    directly."""
+    now = timezone.now()
+    fields = {
+        "scheduled": {"opens_at": now + DAY, "closes_at": now + 10 * DAY},
+        "open": {"opens_at": now - DAY, "closes_at": now + 10 * DAY, "opened_at": now - DAY},
+        "closed": {
+            "opens_at": now - 10 * DAY,
+            "closes_at": now - DAY,
+            "opened_at": now - 10 * DAY,
+            "closed_at": now - DAY,
+        },
+    }[state]
+    return Consultation.objects.create(
+        space_type=content_type_of(plan),
+        space_id=plan.pk,
+        member=plan.member,
+        title="Consultation on the draft plan",
+        rules="Be kind.",
+        questions="What is missing?",
+        created_by=UserFactory(),
+        **fields,
+    )
+
+
+def comment_on(target, consultation, author=None, body="Publish the contracts too.", **fields):
+    """A comment written directly (no rules checked)."""
+    return Comment.objects.create(
+        target_type=content_type_of(target),
+        target_id=target.pk,
+        consultation=consultation,
+        author=author or UserFactory(),
+        body=body,
+        body_html=f"<p>{body}</p>",
+        **fields,
+    )
+
+
+ROLES = [
+    "anonymous",
+    "unverified",
+    "participant",
+    "cso",
+    "officer",
+    "other_officer",
+    "moderator",
+    "admin",
+]
+
+
+def build_people(member) -> dict:
+    """One person in each role of the permission matrix, the officer being of `member`."""
+    people = {
+        "anonymous": AnonymousUser(),
+        "unverified": UserFactory(verified=False),
+        "participant": UserFactory(),
+        "cso": OrganisationMembershipFactory().user,
+        "officer": MemberRoleFactory(member=member, role="officer").user,
+        "other_officer": MemberRoleFactory(member=MemberFactory(), role="officer").user,
+        "moderator": UserFactory(),
+        "admin": UserFactory(),
+    }
+    Group.objects.get(name="Moderators").user_set.add(people["moderator"])
+    Group.objects.get(name="OGP admins").user_set.add(people["admin"])
+    return people
+
+
+# --- Fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan():
+    return ActionPlanFactory(status="cocreation", published=True)
+
+
+@pytest.fixture
+def commitment(plan):
+    return CommitmentFactory(plan=plan)
+
+
+@pytest.fixture
+def consultation(plan):
+    return consultation_on(plan)
+
+
+@pytest.fixture
+def voter():
+    return UserFactory()
+
+
+# --- Casting, changing, withdrawing ----------------------------------------------------------
+
+
+def test_a_verified_participant_supports_a_commitment_while_the_consultation_is_open(
+    commitment, consultation, voter
+):
+    assert vote_cast(actor=voter, target=commitment, value=SUPPORT) is VoteOutcome.CREATED
+    assert vote_counts(commitment) == {"support": 1, "oppose": 0}
+
+
+def test_casting_the_other_value_changes_the_vote_and_keeps_one_row(
+    commitment, consultation, voter
+):
+    vote_cast(actor=voter, target=commitment, value=SUPPORT)
+    assert vote_cast(actor=voter, target=commitment, value=OPPOSE) is VoteOutcome.CHANGED
+    assert Vote.objects.filter(user=voter).count() == 1
+    assert vote_counts(commitment) == {"support": 0, "oppose": 1}
+
+
+def test_casting_the_same_value_again_changes_nothing(commitment, consultation, voter):
+    vote_cast(actor=voter, target=commitment, value=SUPPORT)
+    before = Vote.objects.get(user=voter)
+    assert vote_cast(actor=voter, target=commitment, value=SUPPORT) is VoteOutcome.UNCHANGED
+    after = Vote.objects.get(user=voter)
+    assert (after.pk, after.value, after.updated_at) == (before.pk, SUPPORT, before.updated_at)
+
+
+def test_withdrawing_removes_the_vote_and_a_second_withdrawal_finds_none(
+    commitment, consultation, voter
+):
+    vote_cast(actor=voter, target=commitment, value=OPPOSE)
+    assert vote_withdraw(actor=voter, target=commitment) is True
+    assert vote_withdraw(actor=voter, target=commitment) is False
+    assert vote_counts(commitment) == {"support": 0, "oppose": 0}
+
+
+def test_counts_are_per_commitment(plan, consultation):
+    first, second = CommitmentFactory(plan=plan), CommitmentFactory(plan=plan)
+    for value in (SUPPORT, SUPPORT, OPPOSE):
+        vote_cast(actor=UserFactory(), target=first, value=value)
+    vote_cast(actor=UserFactory(), target=second, value=OPPOSE)
+    assert vote_counts(first) == {"support": 2, "oppose": 1}
+    assert vote_counts(second) == {"support": 0, "oppose": 1}
+
+
+@pytest.mark.parametrize("state", ["scheduled", "closed", None])
+def test_nobody_votes_or_withdraws_unless_the_consultation_is_open(plan, commitment, voter, state):
+    """Votes cast while it was open stay as they were once it closes (or is rescheduled)."""
+    if state:
+        consultation = consultation_on(plan, "open")
+        vote_cast(actor=voter, target=commitment, value=SUPPORT)
+        if state == "scheduled":
+            changes = {"opened_at": None, "opens_at": timezone.now() + DAY}
+        else:
+            changes = {"closed_at": timezone.now()}
+        Consultation.objects.filter(pk=consultation.pk).update(**changes)
+    with pytest.raises(PermissionDenied):
+        vote_cast(actor=voter, target=commitment, value=OPPOSE)
+    with pytest.raises(PermissionDenied):
+        vote_withdraw(actor=voter, target=commitment)
+    expected = {"support": 1, "oppose": 0} if state else {"support": 0, "oppose": 0}
+    assert vote_counts(commitment) == expected
+
+
+def test_an_unverified_user_does_not_vote(commitment, consultation):
+    with pytest.raises(PermissionDenied):
+        vote_cast(actor=UserFactory(verified=False), target=commitment, value=SUPPORT)
+    assert not Vote.objects.exists()
+
+
+def test_plans_and_milestones_are_not_voted_on(plan, commitment, consultation, voter):
+    for target in (plan, MilestoneFactory(commitment=commitment)):
+        with pytest.raises(ValidationError):
+            vote_cast(actor=voter, target=target, value=SUPPORT)
+    assert not Vote.objects.exists()
+
+
+def test_a_value_other_than_support_or_opposition_is_refused(commitment, consultation, voter):
+    with pytest.raises(ValidationError):
+        vote_cast(actor=voter, target=commitment, value=2)
+
+
+def test_one_vote_each_is_a_database_constraint(commitment, consultation, voter):
+    """Even written around the service, a second row for the same person is refused."""
+    vote_cast(actor=voter, target=commitment, value=SUPPORT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Vote.objects.create(
+            target_type=content_type_of(commitment),
+            target_id=commitment.pk,
+            user=voter,
+            value=OPPOSE,
+        )
+
+
+def test_nobody_votes_on_a_commitment_of_a_plan_they_may_not_read(voter):
+    draft = ActionPlanFactory()  # a draft: only its team reads it
+    commitment = CommitmentFactory(plan=draft)
+    consultation_on(draft)
+    with pytest.raises(PermissionDenied):
+        vote_cast(actor=voter, target=commitment, value=SUPPORT)
+
+
+# --- Comment up-votes ------------------------------------------------------------------------
+
+
+def test_an_up_vote_toggles_and_can_be_set_explicitly(commitment, consultation, voter):
+    comment = comment_on(commitment, consultation)
+    assert comment_upvote_toggle(actor=voter, comment=comment) is True
+    assert comment_upvote_toggle(actor=voter, comment=comment, upvoted=True) is True
+    assert comment.upvotes.count() == 1
+    assert comment_upvote_toggle(actor=voter, comment=comment) is False
+    assert comment_upvote_toggle(actor=voter, comment=comment, upvoted=False) is False
+    assert comment.upvotes.count() == 0
+
+
+def test_nobody_up_votes_their_own_comment(commitment, consultation, voter):
+    comment = comment_on(commitment, consultation, author=voter)
+    with pytest.raises(PermissionDenied):
+        comment_upvote_toggle(actor=voter, comment=comment)
+
+
+@pytest.mark.parametrize("field", ["deleted_at", "hidden_at"])
+def test_deleted_and_hidden_comments_take_no_up_votes(commitment, consultation, voter, field):
+    comment = comment_on(commitment, consultation, **{field: timezone.now()})
+    with pytest.raises(PermissionDenied):
+        comment_upvote_toggle(actor=voter, comment=comment)
+
+
+def test_up_votes_stop_when_the_consultation_closes(commitment, consultation, voter):
+    comment = comment_on(commitment, consultation)
+    Consultation.objects.filter(pk=consultation.pk).update(closed_at=timezone.now())
+    with pytest.raises(PermissionDenied):
+        comment_upvote_toggle(actor=voter, comment=comment)
+    with pytest.raises(PermissionDenied):
+        comment_upvote_toggle(actor=UserFactory(verified=False), comment=comment)
+    assert not CommentVote.objects.exists()
+
+
+# --- Follows ---------------------------------------------------------------------------------
+
+
+def test_following_is_idempotent_and_open_to_unverified_users_at_any_time(plan, commitment):
+    """No consultation is needed, nor a verified address."""
+    person = UserFactory(verified=False)
+    for target in (plan, commitment):
+        follow(actor=person, target=target)
+        follow(actor=person, target=target)
+    assert Follow.objects.filter(user=person).count() == 2
+    unfollow(actor=person, target=commitment)
+    unfollow(actor=person, target=commitment)
+    assert list(Follow.objects.filter(user=person).values_list("target_id", flat=True)) == [plan.pk]
+
+
+def test_anonymous_visitors_and_outsiders_of_a_draft_do_not_follow(voter):
+    with pytest.raises(PermissionDenied):
+        follow(actor=AnonymousUser(), target=CommitmentFactory())
+    with pytest.raises(PermissionDenied):
+        follow(actor=voter, target=ActionPlanFactory())  # a draft: only its team reads it
+
+
+# --- The vote box ----------------------------------------------------------------------------
+
+
+def box(client, commitment) -> str:
+    response = client.get(commitment.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index('id="votes"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_box_shows_the_counts_and_the_users_pressed_button(
+    client, commitment, consultation, voter
+):
+    for value in (SUPPORT, SUPPORT, OPPOSE):
+        vote_cast(actor=UserFactory(), target=commitment, value=value)
+    vote_cast(actor=voter, target=commitment, value=OPPOSE)
+    client.force_login(voter)
+    html = box(client, commitment)
+    assert "<dd>2</dd>" in html and html.count("<dd>2</dd>") == 2  # 2 support, 2 oppose
+    assert "You oppose this." in html
+    assert 'vote-button--oppose" aria-pressed="true"' in html
+    assert 'vote-button--support" aria-pressed="false"' in html
+    assert "Withdraw my vote" in html
+    # The pressed button takes the vote back; the other one changes it.
+    withdraw = reverse(
+        "participation:vote_withdraw", args=[content_type_of(commitment).pk, commitment.pk]
+    )
+    assert html.count(f'action="{withdraw}"') == 2
+    assert 'name="value" value="support"' in html and 'value="oppose"' not in html
+
+
+@pytest.mark.parametrize(
+    ("who", "state", "expected"),
+    [
+        ("anonymous", "open", "Sign in to vote"),
+        ("unverified", "open", "Verify your email address to vote."),
+        ("participant", "scheduled", "Voting opens with the consultation on"),
+        ("participant", "closed", "The consultation is closed"),
+        ("participant", None, "none has been held here yet"),
+    ],
+)
+def test_the_box_says_why_someone_cannot_vote(client, plan, commitment, who, state, expected):
+    if state:
+        consultation_on(plan, state)
+    person = {"anonymous": None, "unverified": UserFactory(verified=False)}.get(who, UserFactory())
+    if person:
+        client.force_login(person)
+    html = box(client, commitment)
+    assert expected in html
+    assert "vote-button" not in html
+    assert "<dd>0</dd>" in html
+
+
+def test_the_box_offers_to_follow_and_to_stop_following(client, commitment, voter):
+    client.force_login(voter)
+    assert ">Follow</button>" in box(client, commitment)
+    follow(actor=voter, target=commitment)
+    html = box(client, commitment)
+    assert ">Following</button>" in html and 'aria-pressed="true"' in html
+
+
+def test_vote_box_state_reads_counts_mine_and_following_in_one_query(
+    commitment, consultation, voter
+):
+    vote_cast(actor=voter, target=commitment, value=SUPPORT)
+    vote_cast(actor=UserFactory(), target=commitment, value=OPPOSE)
+    follow(actor=voter, target=commitment)
+    content_type_of(commitment)  # the content type is cached once per process
+    with CaptureQueriesContext(connection) as queries:
+        state = vote_box_state(commitment, voter)
+    assert len(queries) == 1
+    assert state == {"support": 1, "oppose": 1, "mine": 1, "following": True}
+    assert vote_box_state(commitment, AnonymousUser()) == {
+        "support": 1,
+        "oppose": 1,
+        "mine": None,
+        "following": False,
+    }
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_box_costs_the_same_queries_with_5_votes_as_with_200(client, plan, consultation):
+    few, many = CommitmentFactory(plan=plan), CommitmentFactory(plan=plan)
+    voters = [UserFactory() for _ in range(200)]
+    Vote.objects.bulk_create(
+        Vote(target_type=content_type_of(c), target_id=c.pk, user=u, value=(1, -1)[i % 2])
+        for c, people in ((few, voters[:5]), (many, voters))
+        for i, u in enumerate(people)
+    )
+    client.force_login(voters[0])
+    counts = [count_queries(client, c.get_absolute_url()) for c in (few, many)]
+    assert counts[0] == counts[1], counts
+
+
+# --- The comment footer: up-vote and report --------------------------------------------------
+
+
+def footer(html: str, comment) -> str:
+    start = html.index(f'id="comment-{comment.pk}"')
+    start = html.index('class="comment__footer"', start)
+    return html[start : html.index("</footer>", start)]
+
+
+def test_the_comment_footer_shows_the_up_vote_button_and_the_report_link(
+    client, commitment, consultation, voter
+):
+    mine = comment_on(commitment, consultation, author=voter, body="My own")
+    theirs = comment_on(commitment, consultation, body="Someone else's")
+    reported = comment_on(commitment, consultation, body="Reported already")
+    comment_upvote_toggle(actor=voter, comment=theirs)
+    comment_upvote_toggle(actor=UserFactory(), comment=mine)
+    comment_report(actor=voter, comment=reported, reason="spam")
+    client.force_login(voter)
+    html = client.get(commitment.get_absolute_url()).content.decode()
+
+    own = footer(html, mine)
+    assert "comment-upvote__button" not in own and "1 up-vote" in own
+    assert "Report" not in own
+
+    other = footer(html, theirs)
+    assert 'aria-pressed="true"' in other and 'name="upvoted" value="0"' in other
+    assert reverse("participation:comment_report", args=[theirs.pk]) in other
+
+    done = footer(html, reported)
+    assert 'aria-pressed="false"' in done and 'name="upvoted" value="1"' in done
+    assert "Reported" in done
+    assert reverse("participation:comment_report", args=[reported.pk]) not in done
+
+
+def test_the_comment_footer_has_no_buttons_once_the_consultation_closes(
+    client, commitment, consultation, voter
+):
+    comment = comment_on(commitment, consultation)
+    comment_upvote_toggle(actor=voter, comment=comment)
+    Consultation.objects.filter(pk=consultation.pk).update(closed_at=timezone.now())
+    client.force_login(voter)
+    html = footer(client.get(commitment.get_absolute_url()).content.decode(), comment)
+    assert "comment-upvote__button" not in html and "1 up-vote" in html
+    assert "Report" in html  # reports are not tied to the consultation
+
+
+def test_moderators_get_hide_and_restore_links_in_the_footer(client, commitment, consultation):
+    moderator = UserFactory()
+    Group.objects.get(name="Moderators").user_set.add(moderator)
+    visible = comment_on(commitment, consultation)
+    hidden = comment_on(commitment, consultation, hidden_at=timezone.now(), hidden_reason="Spam.")
+    client.force_login(moderator)
+    html = client.get(commitment.get_absolute_url()).content.decode()
+    page = reverse("participation:moderation_comment", args=[visible.pk])
+    assert f"{page}#hide" in footer(html, visible)
+    page = reverse("participation:moderation_comment", args=[hidden.pk])
+    assert f"{page}#restore" in footer(html, hidden)
+
+
+def test_the_comment_controls_cost_the_same_queries_for_3_and_for_30_comments(
+    client, plan, consultation, voter
+):
+    few, many = CommitmentFactory(plan=plan), CommitmentFactory(plan=plan)
+    for target, count in ((few, 3), (many, 30)):
+        for index in range(count):
+            comment = comment_on(target, consultation)
+            reply = comment_on(target, consultation, parent=comment, depth=1)
+            CommentVote.objects.create(comment=comment, user=voter)
+            CommentVote.objects.create(comment=reply, user=UserFactory())
+            if index % 2:
+                Report.objects.create(comment=reply, reporter=voter, reason="spam")
+    client.force_login(voter)
+    counts = [count_queries(client, c.get_absolute_url()) for c in (few, many)]
+    assert counts[0] == counts[1], counts
+
+
+def test_the_follow_button_tag_serves_any_participable_object(rf, plan, voter):
+    """`{% follow_button plan %}` (for pages other than the commitment's, e.g. the plan's)."""
+    template = Template("{% load participation_votes %}{% follow_button plan %}")
+    request = rf.get(plan.get_absolute_url())
+    request.user = AnonymousUser()
+    assert "<form" not in template.render(Context({"request": request, "plan": plan}))
+    request.user = voter
+    follow_url = reverse("participation:follow", args=[content_type_of(plan).pk, plan.pk])
+    html = template.render(Context({"request": request, "plan": plan}))
+    assert f'action="{follow_url}"' in html and 'aria-pressed="false"' in html
+    follow(actor=voter, target=plan)
+    html = template.render(Context({"request": request, "plan": plan}))
+    assert ">Following</button>" in html and 'aria-pressed="true"' in html
