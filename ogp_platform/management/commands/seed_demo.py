@@ -8,6 +8,7 @@ from django.db import transaction
 
 from commitments.demo import seed_plans
 from ogp_platform.members.demo import seed_members
+from participation.demo import CITIZEN_PASSWORD, CITIZENS, seed_participation
 
 # Documented in the README. These accounts exist only where seed_demo ran, which production
 # refuses (see handle()).
@@ -114,6 +115,13 @@ class Command(BaseCommand):
                 "spain": users["officer of Spain"],
             },
         )
+        cocreation = next(plan for plan in plans if plan.identifier == "AP_LVA01")
+        participation = seed_participation(
+            space=cocreation,
+            admin=users["OGP admin"],
+            officer=users["government officer"],
+            cso_member=users["CSO member"],
+        )
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
         for account in accounts:
             self.stdout.write(
@@ -121,3 +129,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  {len(members)} members, with institutions and organisations.")
         self.stdout.write(f"  {len(plans)} action plans, with commitments and milestones.")
+        self.stdout.write(
+            f"  Consultation on {cocreation.identifier}: {participation['comments']} comments, "
+            f"{participation['votes']} votes, {participation['inputs']} inputs "
+            f"({participation['pending']} pending), by {len(CITIZENS)} citizens "
+            f"({CITIZENS[0][1]} …; password: {CITIZEN_PASSWORD})."
+        )
