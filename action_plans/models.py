@@ -3,6 +3,7 @@ or withdrawn. Every transition is a service in `action_plans.services`; `PlanTra
 who moved the plan, when and why, and is the timeline on the plan page."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -146,3 +147,56 @@ class PlanTransition(models.Model):
 
     def __str__(self):
         return f"{self.plan.identifier}: {self.from_status} → {self.to_status}"
+
+
+class PdfExport(models.Model):
+    """One rendering of a plan, or of one of its commitments, as a PDF in one language.
+
+    The `fingerprint` is a hash of the HTML the PDF is made from, so a PDF is rendered once per
+    version of the document: asking again for an unchanged plan finds the same row (and file),
+    and any change to what the PDF would show gives a new fingerprint and a new rendering. The
+    unique constraint makes two people asking at the same moment share one row and one task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for its turn")
+        RENDERING = "rendering", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="pdf_exports")
+    # Empty for the whole plan; a commitment's identifier for a single commitment (plans know
+    # nothing of the commitments app, so this is not a foreign key).
+    commitment_identifier = models.CharField(max_length=16, blank=True)
+    language = models.CharField(max_length=8)
+    fingerprint = models.CharField(max_length=64)
+    # The document to render, kept until the PDF is written.
+    html = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to="exports/pdf/", blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF export")
+        verbose_name_plural = _("PDF exports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "commitment_identifier", "language", "fingerprint"],
+                name="action_plans_pdf_one_rendering_per_version",
+            )
+        ]
+
+    def __str__(self):
+        subject = self.commitment_identifier or self.plan.identifier
+        return f"{subject} ({self.language}) {self.status}"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.commitment_identifier or self.plan.identifier}-{self.language}.pdf"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import history, plans
+from .views import history, pdf, plans
 
 app_name = "action_plans"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("plans/<str:identifier>/deadline/", plans.deadline, name="deadline"),
     path("plans/<str:identifier>/lifecycle/<str:action>/", plans.transition, name="transition"),
     path("plans/<str:identifier>/changes/", history.plan_changes, name="changes"),
+    *pdf.urlpatterns,
 ]

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Assessment, Commitment, Milestone, PolicyArea, ProgressReport
+from .models import (
+    Assessment,
+    Commitment,
+    CommitmentImport,
+    Milestone,
+    PolicyArea,
+    ProgressReport,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -49,3 +56,16 @@ class ProgressReportAdmin(admin.ModelAdmin):
 class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["commitment", "specificity", "potential_impact", "completion_end"]
     raw_id_fields = ["commitment", "assessed_by"]
+
+
+@admin.register(CommitmentImport)
+class CommitmentImportAdmin(admin.ModelAdmin):
+    """Imports are started from the upload page; here they are only read."""
+
+    list_display = ["created_at", "original_name", "dry_run", "status", "created_by"]
+    list_filter = ["status", "dry_run"]
+    list_select_related = ["created_by"]
+    readonly_fields = [field.name for field in CommitmentImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,6 +1,8 @@
 """Commitments in OGP's template, their milestones, progress reports with evidence, and the
 independent assessment (IRM)."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
@@ -40,6 +42,15 @@ class Completion(models.TextChoices):
     SUBSTANTIAL = "substantial", _("Substantial")
     COMPLETE = "complete", _("Complete")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date is known. Imported dates are often only a month or a year: the date
+    then holds the period's first day (start dates) or last day (end dates)."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 class PolicyArea(models.Model):
@@ -158,6 +169,20 @@ class Commitment(models.Model):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date_precision = models.CharField(
+        _("precision of the start date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        editable=False,
+    )
+    end_date_precision = models.CharField(
+        _("precision of the end date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        editable=False,
+    )
     budget = models.DecimalField(
         _("budget"),
         max_digits=14,
@@ -487,3 +512,49 @@ class Assessment(models.Model):
         if None in tests:
             return None
         return True
+
+
+def _import_file_name(instance, filename: str) -> str:
+    # A generated name: what the uploader called the file is kept in `original_name` only.
+    return f"private/commitment-imports/{uuid.uuid4().hex}.csv"
+
+
+class CommitmentImport(models.Model):
+    """One run of the import of the IRM's commitments dataset, started from the upload page:
+    the file, whether it was a dry run, how it went and the importer's summary."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to=_import_file_name)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    # `commitments.importer.ImportSummary.as_dict()`, once the import has run.
+    summary = models.JSONField(_("summary"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("commitment import")
+        verbose_name_plural = _("commitment imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name or self.file.name} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("commitments:import_report", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from action_plans import policies as plan_policies
 from action_plans.models import ActionPlan
-from ogp_platform.members.policies import can_draft_plans
+from ogp_platform.members.policies import can_draft_plans, is_ogp_admin
 
 from .models import Commitment
 
@@ -52,3 +52,9 @@ def can_report_progress(user, commitment: Commitment) -> bool:
 
 def can_assess(user, commitment: Commitment) -> bool:
     return commitment.plan.status in ASSESSABLE_STATUSES and is_irm_assessor(user)
+
+
+def can_import_commitments(user) -> bool:
+    """Load the IRM's commitments dataset from the upload page and read its reports: OGP
+    admins."""
+    return is_ogp_admin(user)

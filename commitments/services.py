@@ -23,6 +23,7 @@ from .models import (
     Commitment,
     CommitmentNumbering,
     Completion,
+    DatePrecision,
     Evidence,
     Milestone,
     OgpValue,
@@ -175,6 +176,9 @@ def _apply(commitment: Commitment, fields: dict) -> dict:
                 value = (value or "").upper()
             if isinstance(value, str) and name != "budget_currency":
                 value = value.strip()
+            if name in ("start_date", "end_date") and getattr(commitment, name) != value:
+                # A date typed in the form is a whole date (imported ones may be a month).
+                setattr(commitment, f"{name}_precision", DatePrecision.DAY)
             setattr(commitment, name, value)
         else:
             raise TypeError(f"A commitment has no editable field {name!r}")

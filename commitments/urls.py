@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import drafting, explorer, history, pages, progress
+from .views import drafting, explorer, history, imports, opendata, pages, progress
 
 app_name = "commitments"
 
@@ -40,4 +40,6 @@ urlpatterns = [
     path("commitments/<str:identifier>/progress/new/", progress.report, name="progress"),
     path("commitments/<str:identifier>/assessment/", progress.assessment, name="assessment"),
     path("evidence/<int:pk>/", progress.evidence_file, name="evidence_file"),
+    *opendata.urlpatterns,
+    *imports.urlpatterns,
 ]
