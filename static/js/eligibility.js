@@ -30,4 +30,7 @@
   }
 
   form.addEventListener("change", update);
+  // Scores chosen before this script ran (a fast hand, or a browser restoring the form on
+  // "back") would otherwise show a stale result.
+  update();
 })();

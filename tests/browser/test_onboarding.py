@@ -37,6 +37,7 @@ def test_admin_onboards_a_member_and_its_point_of_contact_accepts(
     assert page.get_by_role("heading", name="Moldova").is_visible()
 
     page.get_by_role("link", name="Eligibility").first.click()
+    page.wait_for_load_state()
     page.get_by_label("Fiscal transparency").select_option("4")
     page.get_by_label("Access to information").select_option("4")
     page.get_by_label("Public officials' asset disclosure").select_option("2")
