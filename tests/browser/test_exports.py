@@ -102,6 +102,17 @@ def test_journey_5_a_visitor_finds_a_plan_and_downloads_its_pdf(
     screenshot(page, "pdf-ready-en-1280")
 
 
+def test_the_plan_page_prints_without_its_controls(world, page):
+    page.goto(world.get_absolute_url())
+    button = page.get_by_role("button", name="Download the plan as PDF")
+    assert button.is_visible()
+    page.emulate_media(media="print")
+    assert not button.is_visible()
+    assert not page.get_by_role("link", name="Sign in").is_visible()
+    assert page.get_by_role("heading", name=PLAN_TITLE).is_visible()
+    assert page.get_by_text("Lobēšanas reģistrs").is_visible()
+
+
 def test_journey_5_without_javascript_on_a_phone(world, new_context, tmp_path, slow_worker):
     page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
     filter_and_open_the_plan(page, world)
