@@ -107,6 +107,57 @@ def test_seats_and_rules(client, member, people, role):
     assert (member.forum_rules == "Monthly.") is (role in MANAGERS)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_changing_and_removing_forum_records(client, member, people, role):
+    """Changing a seat or a meeting and removing a document: the member's team, its forum
+    members and OGP admins; anonymous visitors are sent to sign in, others refused."""
+    seat = ForumSeat.objects.create(
+        member=member, name="Anna", sector="civil_society", joined_on=datetime.date(2026, 1, 1)
+    )
+    recorded = meeting(member, people["officer"], days_ago=5)
+    document = RepositoryDocument.objects.create(
+        member=member,
+        title="Minutes",
+        kind="minutes",
+        dated=datetime.date(2026, 1, 1),
+        url="https://gov.example/minutes",
+        added_by=people["officer"],
+    )
+    if role != "anonymous":
+        client.force_login(people[role])
+    responses = [
+        client.post(
+            reverse("members:forum_seat_edit", args=[member.slug, seat.pk]),
+            {"name": "Anna B.", "sector": "civil_society", "joined_on": "2026-01-01"},
+        ),
+        client.post(
+            reverse("members:forum_meeting_edit", args=[member.slug, recorded.pk]),
+            {
+                "held_on": recorded.held_on.isoformat(),
+                "title": "Renamed",
+                "agenda": "Draft commitments",
+                "attendance_government": 3,
+                "attendance_civil_society": 4,
+                "attendance_other": 0,
+            },
+        ),
+        client.post(reverse("members:document_remove", args=[member.slug, document.pk])),
+    ]
+    seat.refresh_from_db()
+    recorded.refresh_from_db()
+    allowed = role in MANAGERS
+    assert (seat.name == "Anna B.") is allowed
+    assert (recorded.title == "Renamed") is allowed
+    assert RepositoryDocument.objects.filter(pk=document.pk).exists() is not allowed
+    for response in responses:
+        if allowed:
+            assert response.status_code == 302
+        elif role == "anonymous":
+            assert "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == 403
+
+
 def test_the_forum_page_is_public_and_shows_the_balance(client, member, people):
     for name, sector in (("A", "government"), ("B", "civil_society"), ("C", "civil_society")):
         ForumSeat.objects.create(

@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.urls import reverse
 
+from action_plans.models import ActionPlan
+from commitments.models import Commitment, Milestone
 from tests.factories import UserFactory
 from tests.members.factories import MemberFactory, MemberRoleFactory, OrganisationMembershipFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
@@ -177,3 +179,99 @@ def test_unknown_lifecycle_action_is_404(client, world):
     client.force_login(world["people"]["officer"])
     url = reverse("action_plans:transition", args=[world["plan"].identifier, "explode"])
     assert client.post(url).status_code == 404
+
+
+def drafting_posts(world):
+    """Each drafting form: its URL, valid data, and whether the change it asks for was made."""
+    plan, commitment, milestone = world["plan"], world["commitment"], world["milestone"]
+    c = commitment.identifier
+    return {
+        "action_plans:create": (
+            reverse("action_plans:create", args=[world["member"].slug]),
+            {"title": "The next plan", "start_date": "2027-09-01", "end_date": "2029-08-31"},
+            lambda: ActionPlan.objects.filter(title="The next plan").exists(),
+        ),
+        "action_plans:edit": (
+            reverse("action_plans:edit", args=[plan.identifier]),
+            {
+                "title": "A better title",
+                "start_date": plan.start_date.isoformat(),
+                "end_date": plan.end_date.isoformat(),
+                "introduction": "Why this plan.",
+            },
+            lambda: ActionPlan.objects.filter(pk=plan.pk, title="A better title").exists(),
+        ),
+        "commitments:create": (
+            reverse("commitments:create", args=[plan.identifier]),
+            {"title": "Open procurement", "status": "active"},
+            lambda: Commitment.objects.filter(title="Open procurement").exists(),
+        ),
+        "commitments:edit": (
+            reverse("commitments:edit", args=[c]),
+            {"title": "Open budgets", "status": "active"},
+            lambda: Commitment.objects.filter(pk=commitment.pk, title="Open budgets").exists(),
+        ),
+        "commitments:milestone_create": (
+            reverse("commitments:milestone_create", args=[c]),
+            {"title": "Publish the register", "start_date": "2025-10-01", "end_date": "2026-03-31"},
+            lambda: Milestone.objects.filter(title="Publish the register").exists(),
+        ),
+        "commitments:milestone_edit": (
+            reverse("commitments:milestone_edit", args=[c, milestone.pk]),
+            {"title": "Publish it sooner", "start_date": "2025-10-01", "end_date": "2026-01-31"},
+            lambda: Milestone.objects.filter(pk=milestone.pk, title="Publish it sooner").exists(),
+        ),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "view",
+    [
+        "action_plans:create",
+        "action_plans:edit",
+        "commitments:create",
+        "commitments:edit",
+        "commitments:milestone_create",
+        "commitments:milestone_edit",
+    ],
+)
+def test_drafting_posts(client, world, view, role):
+    """Posting a drafting form saves only for the member's points of contact and officers;
+    anyone else is sent to sign in or refused, and nothing changes."""
+    url, data, changed = drafting_posts(world)[view]
+    login(client, world["people"][role])
+    response = client.post(url, data)
+    if role in DRAFTERS:
+        assert response.status_code == 302
+        assert changed()
+    else:
+        assert not changed()
+        if role == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_moving_a_commitment(client, world, role):
+    """Only the member's points of contact and officers reorder the plan's commitments."""
+    first = world["commitment"]
+    second = CommitmentFactory(plan=world["plan"])
+    plan = world["plan"]
+    before = list(plan.commitments.order_by("position").values_list("pk", flat=True))
+    assert before == [first.pk, second.pk]
+    login(client, world["people"][role])
+    response = client.post(
+        reverse("commitments:move", args=[second.identifier]), {"direction": "up"}
+    )
+    after = list(plan.commitments.order_by("position").values_list("pk", flat=True))
+    if role in DRAFTERS:
+        assert response.status_code == 302
+        assert after == [second.pk, first.pk]
+    else:
+        assert after == before
+        if role == "anonymous":
+            assert "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == 403
