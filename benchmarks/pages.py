@@ -1,0 +1,221 @@
+"""Benchmark: the key pages under load, through gunicorn with production settings.
+
+    createdb -h 127.0.0.1 -U postgres ogp_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ogp_bench DJANGO_DEBUG=1 \\
+        .venv/bin/python manage.py migrate
+    DATABASE_URL=... DJANGO_DEBUG=1 .venv/bin/python manage.py seed_bench --scale 1
+    .venv/bin/python benchmarks/pages.py [--seconds 10] [--connections 10] [--workers 4]
+
+It starts gunicorn (production settings: DEBUG off, persistent database connections, the Redis
+cache) on 127.0.0.1, loads each page with wrk (Debian's `wrk`) for a fixed time, and prints one
+table: page, SQL queries (counted in-process on a warm cache, as the server runs them), requests
+per second, p50 and p99 latency, and errors (non-2xx/3xx answers and socket errors). Each page
+is loaded anonymously and signed in (a session cookie of a seeded user). The load generator,
+the server and the database share the machine.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PORT = 8123
+
+
+def production_env(static_root: str) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ogp_bench")
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+    env.update(
+        DJANGO_SETTINGS_MODULE="ogp_platform.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_BEHIND_TLS_PROXY="0",
+        DJANGO_STATIC_ROOT=static_root,
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def pages() -> list[tuple[str, str]]:
+    """The pages the issue names, found in the seeded data."""
+    from django.db.models import Count
+
+    from action_plans.models import ActionPlan
+    from commitments.models import Commitment
+    from participation.models import Comment
+
+    plan = (
+        ActionPlan.objects.filter(status="cocreation")
+        .annotate(n=Count("commitments"))
+        .order_by("-n")
+        .first()
+    )
+    if plan is None:
+        sys.exit("No benchmark data: run `manage.py seed_bench --scale 1` on this database first.")
+    counts = dict(
+        Comment.objects.filter(parent=None)
+        .values_list("target_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:5000]
+    )
+    busy = max(counts, key=counts.get)
+    quiet = next(pk for pk, n in counts.items() if n == 10)
+    commitment = Commitment.objects.select_related("plan__member")
+    busy, quiet = commitment.get(pk=busy), commitment.get(pk=quiet)
+    return [
+        ("home", "/"),
+        ("member directory", "/members/"),
+        ("member page", plan.member.get_absolute_url()),
+        (f"plan page ({plan.commitments.count()} commitments)", plan.get_absolute_url()),
+        ("commitment, 10 comments", quiet.get_absolute_url()),
+        (f"commitment, {counts[busy.pk]} comments", busy.get_absolute_url()),
+        ("explorer, filter + search", "/commitments/?policy_area=open-data&q=contracts"),
+        ("reasoned-response report", _report_url(plan)),
+    ]
+
+
+def _report_url(plan) -> str:
+    from participation.views.register import report_url
+
+    return report_url(plan)
+
+
+def query_counts(urls, cookie_user) -> dict[tuple[str, bool], int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    result = {}
+    for signed_in in (False, True):
+        client = Client(HTTP_HOST="127.0.0.1")
+        if signed_in:
+            client.force_login(cookie_user)
+        for _name, url in urls:
+            client.get(url)  # warm: caches filled as in a running server
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            if response.status_code != 200:
+                sys.exit(f"{url} answered {response.status_code}")
+            result[(url, signed_in)] = len(queries)
+    return result
+
+
+def session_cookie(user) -> str:
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def wrk(url: str, seconds: int, connections: int, cookie: str = "") -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(  # noqa: S603 - wrk with our own arguments
+        [*command, f"http://127.0.0.1:{PORT}{url}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def latency(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    ):
+        errors += sum(int(g) for g in match.groups())
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": errors,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+
+    static_root = tempfile.mkdtemp(prefix="ogp-bench-static-")
+    env = production_env(static_root)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    urls = pages()
+    user = get_user_model().objects.filter(email__endswith="@bench.ogp.invalid").order_by("pk")[1]
+    queries = query_counts(urls, user)
+    cookie = session_cookie(user)
+
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "ogp_platform.wsgi:application",
+            f"--bind=127.0.0.1:{PORT}",
+            f"--workers={args.workers}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        rows = []
+        for name, url in urls:
+            for signed_in in (False, True):
+                wrk(url, 2, args.connections, cookie if signed_in else "")  # warm-up
+                result = wrk(url, args.seconds, args.connections, cookie if signed_in else "")
+                rows.append((name, "yes" if signed_in else "no", queries[(url, signed_in)], result))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    print(
+        f"gunicorn {args.workers} workers, wrk 2 threads × {args.connections} connections, "
+        f"{args.seconds} s a page, {os.cpu_count()} cores shared by all"
+    )
+    header = ("page", "signed in", "SQL", "req/s", "p50 ms", "p99 ms", "errors")
+    print("{:38} {:9} {:>4} {:>8} {:>8} {:>8} {:>7}".format(*header))
+    for name, signed_in, sql, r in rows:
+        print(
+            f"{name:38} {signed_in:9} {sql:>4} {r['rps']:>8.1f} {r['p50']:>8.1f} "
+            f"{r['p99']:>8.1f} {r['errors']:>7}"
+        )
+
+
+if __name__ == "__main__":
+    main()
