@@ -298,9 +298,7 @@ CONTENT_SECURITY_POLICY = (
     ("form-action", "'self'"),
     ("frame-ancestors", "'none'"),
 )
-PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- Logging ---
 LOGGING = {
