@@ -21,7 +21,7 @@ class PlanForm(ServiceModelForm):
 
     class Meta(ServiceModelForm.Meta):
         model = ActionPlan
-        fields = ["title", "start_date", "end_date", "introduction"]
+        fields = ["title", "language", "start_date", "end_date", "introduction"]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),

@@ -28,6 +28,25 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return months
 
 
+# The language most members write their plans in, from the member's country (ISO alpha-2), to
+# propose when a plan is started. Officers can change it; it marks the plan's text with `lang`.
+COUNTRY_LANGUAGES = {
+    "AR": "es", "AT": "de", "BE": "nl", "BG": "bg", "BR": "pt", "CA": "en", "CL": "es",
+    "CO": "es", "CR": "es", "CZ": "cs", "DE": "de", "DK": "da", "DO": "es", "EC": "es",
+    "EE": "et", "ES": "es", "FI": "fi", "FR": "fr", "GB": "en", "GR": "el", "GT": "es",
+    "HN": "es", "HR": "hr", "IE": "en", "IT": "it", "LT": "lt", "LU": "fr", "LV": "lv",
+    "MD": "ro", "MX": "es", "NL": "nl", "NO": "nb", "PA": "es", "PE": "es", "PL": "pl",
+    "PT": "pt", "PY": "es", "RO": "ro", "SE": "sv", "SK": "sk", "SV": "es", "UA": "uk",
+    "US": "en", "UY": "es",
+}  # fmt: skip
+
+
+def content_language_choices():
+    from django.conf import global_settings
+
+    return [("", _("Not stated")), *global_settings.LANGUAGES]
+
+
 def default_submission_deadline(start: datetime.date) -> datetime.date:
     """OGP asks for plans by 31 August of the year they start."""
     return datetime.date(start.year, 8, 31)
@@ -62,6 +81,13 @@ class ActionPlan(models.Model):
     sequence = models.PositiveSmallIntegerField(_("number"))
     identifier = models.CharField(_("plan id"), max_length=16, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=250)
+    language = models.CharField(
+        _("language of the plan"),
+        max_length=16,
+        blank=True,
+        choices=content_language_choices,
+        help_text=_("The language the plan and its commitments are written in."),
+    )
     introduction = models.TextField(
         _("introduction"),
         blank=True,

@@ -16,6 +16,7 @@ from participation.services.consultations import consultations_end_for_space
 
 from . import policies, selectors
 from .models import (
+    COUNTRY_LANGUAGES,
     PLAN_LENGTHS_IN_MONTHS,
     ActionPlan,
     PlanTransition,
@@ -98,6 +99,7 @@ def action_plan_create(
     end_date: datetime.date,
     introduction: str = "",
     submission_deadline: datetime.date | None = None,
+    language: str | None = None,
 ) -> ActionPlan:
     """Start a draft plan for the member. Its id follows OGP's form: AP_ + the member's alpha-3
     code (or local code) + the plan's two-digit number."""
@@ -117,6 +119,7 @@ def action_plan_create(
         identifier=f"AP_{member.plan_prefix}{sequence:02d}",
         title=title,
         introduction=introduction,
+        language=COUNTRY_LANGUAGES.get(member.country, "") if language is None else language,
         start_date=start_date,
         end_date=end_date,
         submission_deadline=submission_deadline or default_submission_deadline(start_date),
@@ -133,7 +136,7 @@ def action_plan_update(*, actor, plan: ActionPlan, **fields) -> ActionPlan:
     """Change the title, introduction or period of a plan that is being written."""
     plan = _locked(plan)
     _require(policies.can_edit_plan(actor, plan))
-    allowed = {"title", "introduction", "start_date", "end_date"}
+    allowed = {"title", "introduction", "language", "start_date", "end_date"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"action_plan_update cannot change {sorted(unknown)}")

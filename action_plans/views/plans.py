@@ -12,7 +12,7 @@ from ogp_platform.viewtools import add_service_errors, form_page, guarded, requi
 
 from .. import policies, selectors, services
 from ..forms import DeadlineForm, PlanForm, ReasonForm
-from ..models import ActionPlan
+from ..models import COUNTRY_LANGUAGES, ActionPlan
 
 # What each lifecycle action is called on its button and confirmation page, what it does, and
 # whether it needs a reason.
@@ -83,7 +83,10 @@ def plan_breadcrumbs(plan: ActionPlan) -> list:
 def create(request, slug):
     member = visible_member(request, slug)
     require(request, policies.can_create_plan(request.user, member))
-    form = PlanForm(request.POST or None)
+    form = PlanForm(
+        request.POST or None,
+        initial={"language": COUNTRY_LANGUAGES.get(member.country, "")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.action_plan_create(
