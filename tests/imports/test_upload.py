@@ -166,7 +166,7 @@ def test_a_run_in_progress_offers_to_check_again(client, people):
     run = CommitmentImport.objects.create(created_by=people["admin"], status="running")
     page = client.get(run.get_absolute_url()).content.decode()
     assert "The import is running." in page and "Check again" in page
-    assert "js/import-status" in page
+    assert "js/status-poll" in page
     assert client.get(run.get_absolute_url() + "?format=json").json() == {
         "status": "running",
         "finished": False,
