@@ -13,6 +13,7 @@ import time
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,13 +81,12 @@ def render_export(export_id) -> str:
     ready export is left alone; one left half-done by a killed worker is rendered again."""
     claimed = PdfExport.objects.filter(
         pk=export_id, status__in=[Status.QUEUED, Status.RENDERING]
-    ).update(status=Status.RENDERING, started_at=timezone.now())
+    ).update(status=Status.RENDERING, started_at=timezone.now(), attempts=F("attempts") + 1)
     export = PdfExport.objects.select_related("plan").filter(pk=export_id).first()
     if export is None:
         return "missing"
     if not claimed:
         return export.status
-    PdfExport.objects.filter(pk=export.pk).update(attempts=export.attempts + 1)
     started = time.perf_counter()
     try:
         pdf = write_pdf(date_document(export.html, export.language))
