@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from action_plans.models import ActionPlan
 from ogp_platform.members.models import Institution, Member, Organisation
+from ogp_platform.uploads import GeneratedName
 
 from .validators import EVIDENCE_EXTENSIONS, validate_evidence_file
 
@@ -376,7 +377,7 @@ class Evidence(models.Model):
     url = models.URLField(_("link"), blank=True, max_length=500)
     file = models.FileField(
         _("file"),
-        upload_to="evidence/%Y/%m/",
+        upload_to=GeneratedName("evidence/%Y/%m/"),
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_file],
     )

@@ -36,17 +36,23 @@ def check_broker() -> str:
 
 
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+# Without these a web process cannot serve pages. Without the others it still can (the cache
+# degrades to misses, what is queued waits in the outbox): the process is "degraded" and stays
+# in the load balancer, since taking every web process out while Redis is down would turn a
+# degraded site into a dead one.
+REQUIRED = {"database"}
 
 
-def run_checks() -> tuple[bool, dict[str, str]]:
-    """Run every check; return whether all passed and each one's status."""
+def run_checks() -> tuple[str, dict[str, str]]:
+    """Run every check; return the overall status ("ok", "degraded" when only an optional
+    dependency failed, "error" when a required one did) and each check's status."""
     results = {}
-    healthy = True
     for name, check in CHECKS.items():
         try:
             results[name] = check()
-        except Exception as exc:  # any failure of a dependency means "not ready"
+        except Exception as exc:  # any failure of a dependency is reported
             logger.warning("health check %s failed: %s", name, exc)
             results[name] = "error"
-            healthy = False
-    return healthy, results
+    failed = {name for name, result in results.items() if result == "error"}
+    status = "error" if failed & REQUIRED else "degraded" if failed else "ok"
+    return status, results

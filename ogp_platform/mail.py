@@ -1,10 +1,12 @@
-"""Outgoing mail goes through Celery.
+"""Outgoing mail goes through the outbox and Celery.
 
-`QueuedEmailBackend` is the EMAIL_BACKEND: it turns each message into JSON and queues
-`ogp_platform.tasks.send_email` once the current transaction commits (a sign-up that rolls back
-sends nothing). The worker hands the message to the delivery backend (OGP_EMAIL_DELIVERY_BACKEND:
-SMTP in production, the console by default). A slow or unreachable mail server therefore never
-holds up a request, and SMTP errors are retried by the task.
+`QueuedEmailBackend` is the EMAIL_BACKEND: it writes each message, as JSON, to the outbox
+(`ogp_platform.outbox`) in the current transaction, and queues its delivery once the transaction
+commits (a sign-up that rolls back sends nothing; one that commits always has its email, even
+when the broker cannot take the task: the outbox's sweeper queues it again). The worker hands the
+message to the delivery backend (OGP_EMAIL_DELIVERY_BACKEND: SMTP in production, the console by
+default). A slow or unreachable mail server therefore never holds up a request, and failed
+deliveries are tried again.
 """
 
 import base64
@@ -12,7 +14,6 @@ import base64
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
 
 
 def message_to_dict(message: EmailMessage) -> dict:
@@ -62,13 +63,12 @@ def deliver(data: dict) -> None:
 
 class QueuedEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        from ogp_platform.tasks import send_email
+        from ogp_platform.outbox.services import outbound_email_queue
 
         count = 0
         for message in email_messages:
             if not message.recipients():
                 continue
-            data = message_to_dict(message)
-            transaction.on_commit(lambda data=data: send_email.delay(data))
+            outbound_email_queue(message)
             count += 1
         return count

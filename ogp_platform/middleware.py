@@ -1,5 +1,14 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+
+logger = logging.getLogger(__name__)
 
 
 class HealthCheckMiddleware:
@@ -69,4 +78,60 @@ class SecurityHeadersMiddleware:
             admin = request.path_info.startswith(self.admin_prefix)
             response["Content-Security-Policy"] = self.admin_policy if admin else self.policy
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers a clean 503 page, with Retry-After, while the database cannot be reached.
+
+    A restarting or failing-over PostgreSQL makes every query raise OperationalError (or
+    InterfaceError on a connection it cut); without this, each request would end as a 500 with
+    a traceback and an error report. The page is rendered without a request context (no
+    session, user or navigation lookups), so it needs no database. The next request after the
+    database is back opens a new connection (CONN_HEALTH_CHECKS), so the web processes recover
+    by themselves.
+
+    It sits right after AuthenticationMiddleware: the session and the user are loaded lazily, so
+    it loads them here, where an error can still be answered; errors in views and templates
+    reach `process_exception`.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+    ERRORS = (OperationalError, InterfaceError)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            self._load_user(request)
+        except self.ERRORS as error:
+            return self.unavailable(request, error)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, self.ERRORS):
+            return self.unavailable(request, exception)
+        return None
+
+    @staticmethod
+    def _load_user(request) -> bool:
+        return request.user.is_authenticated
+
+    def unavailable(self, request, error) -> HttpResponse:
+        logger.error(
+            "Database unavailable, answered 503 to %s %s: %s: %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+            str(error).strip(),
+        )
+        # Offer to load the page again (a page of this site only); a form is not sent again.
+        retry_path = request.get_full_path() if request.method in ("GET", "HEAD") else ""
+        if not url_has_allowed_host_and_scheme(retry_path, allowed_hosts=None):
+            retry_path = ""
+        page = loader.get_template("503.html").render({"request": None, "retry_path": retry_path})
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
         return response

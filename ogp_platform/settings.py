@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "ogp_platform.apps.OgpPlatformConfig",
     "ogp_platform.accounts",
     "ogp_platform.members",
+    "ogp_platform.outbox",
+    "ogp_platform.audit",
     "action_plans",
     "commitments",
     "participation",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ogp_platform.middleware.DatabaseUnavailableMiddleware",
     "ogp_platform.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,6 +118,12 @@ DATABASES = {
 # connections behind in long-lived web processes.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host fails a request within seconds (the 503 page of
+    # DatabaseUnavailableMiddleware) instead of holding a web worker until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -122,14 +131,20 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An unreachable Redis is an empty cache, not an error (ogp_platform/cache.py); the
+            # short timeouts keep a Redis that hangs from holding requests up.
+            "BACKEND": "ogp_platform.cache.FaultTolerantRedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "ogp",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Key public pages are kept whole for visitors who are not signed in (ogp_platform/pagecache.py).
+# Only with a cache every web process shares: a per-process cache could not be invalidated
+# across processes. 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -175,6 +190,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "ogp_platform.accounts.forms.SignupProfileForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# allauth's default, stated: sign-up, login and password reset answer the same whether or not an
+# address has an account (the owner of a taken address is mailed instead).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OGP] "
@@ -219,6 +237,8 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = 20
+# Where django.core.mail.backends.filebased.EmailBackend writes (benchmarks/faults count the files).
+EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OGP Co-creation <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Platform admins", a) for a in env.list("DJANGO_ADMINS", default=[])]
@@ -235,16 +255,51 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
-# A task is acknowledged only once it has finished, so a worker killed mid-task gets it redelivered.
-# The broker waits visibility_timeout before redelivering an unacknowledged task: it must be longer
-# than the longest task (the hard limit above) or a slow task would run twice.
+# A task is acknowledged only once it has finished, so a worker killed mid-task gets it
+# redelivered: at once when only the pool process died (reject on worker lost), after
+# visibility_timeout when the whole worker did (SIGKILL, out of memory, a lost machine). A task not
+# acknowledged within the timeout is handed to another worker even if it is still running, and so
+# are retries waiting for their countdown (retry_backoff, at most 600 s): the timeout must exceed
+# both, with a margin. Longer only delays recovery from a dead worker (kombu also sweeps for such
+# tasks only every ~100 s); a worker stopped normally finishes its tasks first.
+# CELERY_VISIBILITY_TIMEOUT overrides it (benchmarks/faults/worker_killed.py uses a short one with
+# short tasks).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=max(CELERY_TASK_TIME_LIMIT, 600) + 300
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A Redis that hangs instead of refusing (frozen, failing over, a dropped route) would hold a
+    # request that queues a task for ever: fail after these seconds instead. The worker's BRPOP
+    # answers within a second, well inside them.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Queueing a task whose result is kept subscribes to the result in Redis. Celery's default
+    # policy retries that for about 20 s when Redis is down, holding the request; fail fast
+    # instead (the caller's error handling or the outbox's sweeper takes over).
+    "retry_policy": {
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.1,
+        "interval_max": 0.2,
+    },
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queueing a task from a request tries the broker once, instead of four times over 0.6 s (and,
+# with a Redis that hangs, four socket timeouts): with Redis down every comment and sign-up would
+# pay it. Nothing is lost by failing fast: mail and notifications are re-queued by the sweepers,
+# a PDF export shows "Try again", an import fails with a message. (A connection left over from
+# before a Redis restart is replaced by redis-py before use, so it needs no retry.)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "ogp_platform.tasks.clear_expired_sessions",
@@ -261,6 +316,22 @@ CELERY_BEAT_SCHEDULE = {
     "participation-daily-digests": {
         "task": "participation.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # What could not be queued when it happened (Redis down) is queued again a minute later;
+    # each copy of a task sends at most once (ogp_platform/outbox/services.py).
+    "outbox-requeue": {
+        "task": "ogp_platform.outbox.requeue",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    "outbox-prune": {
+        "task": "ogp_platform.outbox.prune",
+        "schedule": crontab(hour=3, minute=37),
+    },
+    "participation-requeue-unsent-notifications": {
+        "task": "participation.requeue_unsent_notifications",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
     },
 }
 
@@ -284,6 +355,14 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Each form limits its files (PDFs 10 MB, evidence 20 MB, the import 50 MB); a request larger
+# than the largest a form can send (three evidence files) is refused before it is read.
+MAX_UPLOAD_REQUEST_SIZE = 64 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "ogp_platform.uploads.RequestSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Sent on every response by ogp_platform.middleware.SecurityHeadersMiddleware. Everything comes
 # from the platform itself: no inline script or style, no other origin, no framing.
 CONTENT_SECURITY_POLICY = (

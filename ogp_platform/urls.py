@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -10,19 +9,20 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.language_switch, name="set_language"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/", include("ogp_platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("ogp_platform.members.urls")),
     path("", include("action_plans.urls")),
     path("", include("commitments.urls")),
     path("", include("participation.urls")),
+    path("", include("ogp_platform.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+# No URL serves MEDIA_ROOT, not even with DEBUG on: uploaded files (drafts' evidence, letters of
+# intent) are served only by views that check who may read them (ogp_platform/uploads.py).
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
+handler400 = "ogp_platform.views.error_400"
 handler403 = "ogp_platform.views.error_403"
 handler404 = "ogp_platform.views.error_404"
 handler429 = "ogp_platform.views.error_429"

@@ -20,11 +20,11 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Readiness of the web process and its services: 200 when all are up, 503 otherwise."""
-    healthy, checks = run_checks()
+    """Readiness of the web process and its services: 200 while it can serve pages ("ok", or
+    "degraded" when Redis is down), 503 when the database is unreachable."""
+    status, checks = run_checks()
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks},
-        status=200 if healthy else 503,
+        {"status": status, "checks": checks}, status=503 if status == "error" else 200
     )
 
 
@@ -64,6 +64,10 @@ def profile(request):
 
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
 
 
 def error_404(request, exception=None):

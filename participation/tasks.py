@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from .services import notification_emails
+from .services import notification_emails, notifications
 from .services.consultations import consultations_tick as tick
 
 
@@ -19,12 +19,17 @@ def consultations_tick() -> dict:
 
 
 # A database that drops the connection mid-task rolls the "sent" mark back with it: retrying is
-# safe, and cannot mail twice.
+# safe, and cannot mail twice. Nobody waits for the result: not asking for one keeps the web
+# process that queues the task from touching the result backend.
 RETRY = {
     "autoretry_for": (OperationalError,),
     "retry_backoff": 30,
     "retry_kwargs": {"max_retries": 5},
+    "ignore_result": True,
 }
+# A requeued task not started within this is dropped by the worker; the next run queues the
+# notification again if it is still unsent. Bounds the copies waiting in a slow queue.
+REQUEUE_EXPIRES = 5 * 60
 
 
 @shared_task(name="participation.send_notification", **RETRY)
@@ -49,3 +54,16 @@ def send_daily_digests() -> int:
     for user_id in recipients:
         send_digest.delay(user_id)
     return len(recipients)
+
+
+@shared_task(name="participation.requeue_unsent_notifications", ignore_result=True)
+def requeue_unsent_notifications() -> int:
+    """Queue again the immediate notifications still unsent a minute after they were recorded
+    — their task could not be queued (the broker was down) — every minute, from
+    `CELERY_BEAT_SCHEDULE`; say how many. Each copy of `send_notification` mails at most once,
+    so a notification queued twice is still sent once."""
+    queued = 0
+    for notification_id in notifications.unsent_immediate_notification_ids():
+        send_notification.apply_async((notification_id,), expires=REQUEUE_EXPIRES)
+        queued += 1
+    return queued

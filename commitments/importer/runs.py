@@ -44,10 +44,28 @@ def commitment_import_start(*, actor, data: bytes, file_name: str, dry_run: bool
     run.file.save("import.csv", ContentFile(data), save=False)
     run.save()
 
+    transaction.on_commit(lambda: _queue(run.pk))
+    return run
+
+
+def _queue(run_id: int) -> None:
+    """Queue the run's task; if the broker cannot take it (Redis down), the run fails at once
+    with a message saying so, instead of waiting as "queued" for a task that will never come
+    (the upload is kept: the person starts it again)."""
     from ..tasks import run_commitment_import
 
-    transaction.on_commit(lambda: run_commitment_import.delay(run.pk))
-    return run
+    try:
+        run_commitment_import.delay(run_id)
+    except Exception:  # any broker failure
+        logger.warning("The import of commitments %s could not be queued", run_id, exc_info=True)
+        CommitmentImport.objects.filter(pk=run_id, status=CommitmentImport.Status.QUEUED).update(
+            status=CommitmentImport.Status.FAILED,
+            error=_(
+                "The import could not be queued: the task queue is unavailable. Nothing was "
+                "imported; upload the file again in a few minutes."
+            ),
+            finished_at=timezone.now(),
+        )
 
 
 def commitment_import_run(*, run_id: int) -> CommitmentImport | None:

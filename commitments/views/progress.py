@@ -7,12 +7,12 @@ import posixpath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ogp_platform import uploads
 from ogp_platform.members.views.common import member_breadcrumbs
 from ogp_platform.viewtools import add_service_errors, form_page, guarded, require
 
@@ -43,7 +43,8 @@ def _breadcrumbs(commitment: Commitment) -> list:
 def _initial_milestone(request, commitment: Commitment):
     """`?milestone=<pk>` preselects a milestone of this commitment (e.g. from its table row)."""
     pk = request.GET.get("milestone", "")
-    if pk.isdigit():
+    # isdigit() alone takes "²" for a digit, which int() refuses.
+    if pk.isascii() and pk.isdigit():
         return commitment.milestones.filter(pk=pk).first()
     return None
 
@@ -113,15 +114,9 @@ def evidence_file(request, pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=posixpath.basename(evidence.file.name)
-    )
-    # Uploaded content is never rendered as a page of this site, whatever a browser guesses.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    # Files of drafts are for the member's team: no shared cache may keep them.
-    patch_cache_control(response, private=True)
-    return response
+    # Stored under a generated name: the download is named after the evidence's title.
+    extension = posixpath.splitext(evidence.file.name)[1].lstrip(".")
+    return uploads.attachment(handle, filename=uploads.download_name(evidence.title, extension))
 
 
 @guarded

@@ -18,8 +18,9 @@ class UserAdmin(DjangoUserAdmin):
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined", "deleted_at"]}),
     ]
+    readonly_fields = ["deleted_at"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]

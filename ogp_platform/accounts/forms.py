@@ -33,3 +33,39 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for the password again (or, for an account without one, the
+    email address): a session left open on a shared computer is not enough."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+            self.fields["email"] = forms.EmailField(
+                label=_("Your email address"),
+                help_text=_("Type the address you sign in with."),
+                widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+            )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email.strip().lower() != self.user.email.lower():
+            raise forms.ValidationError(
+                _("This is not the address you sign in with."), code="wrong_email"
+            )
+        return email

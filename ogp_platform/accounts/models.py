@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .managers import UserManager
@@ -31,6 +32,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the person deleted their account: the row stays as an anonymous tombstone, so
+    # that what they wrote in consultations (and the history) keeps an author.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -53,8 +57,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
 
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
     def get_full_name(self):
-        """The name shown publicly. Never derived from the email address, which stays private."""
+        """The name shown publicly. Never derived from the email address, which stays private.
+        Every page, email and export that names a person goes through here, so a deleted
+        account reads "Deleted participant" everywhere."""
+        if self.is_deleted:
+            return gettext("Deleted participant")
         return self.display_name or _("Participant %(number)s") % {"number": self.pk}
 
     def get_short_name(self):

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ogp_platform.uploads import GeneratedName
+
 from . import countries
 from .validators import validate_pdf
 
@@ -391,7 +393,7 @@ class Onboarding(models.Model):
     letter_date = models.DateField(_("date of the letter of intent"), null=True, blank=True)
     letter_file = models.FileField(
         _("letter of intent (PDF)"),
-        upload_to="onboarding/letters/%Y/",
+        upload_to=GeneratedName("onboarding/letters/%Y/"),
         blank=True,
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
     )
@@ -615,7 +617,7 @@ class RepositoryDocument(models.Model):
     url = models.URLField(_("link"), blank=True, max_length=500)
     file = models.FileField(
         _("PDF file"),
-        upload_to="repository/%Y/",
+        upload_to=GeneratedName("repository/%Y/"),
         blank=True,
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
     )

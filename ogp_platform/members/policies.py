@@ -64,6 +64,11 @@ def can_onboard(user) -> bool:
     return is_ogp_admin(user)
 
 
+def can_view_audit_log(user) -> bool:
+    """Who changed what, across every member, with their email addresses: OGP admins only."""
+    return is_ogp_admin(user)
+
+
 def can_change_status(user, member: Member) -> bool:
     return is_ogp_admin(user)
 

@@ -21,6 +21,8 @@ language: a comment removed meanwhile, or a response replaced or withdrawn meanw
 sent (marked `skipped`). The sending and the emails are in `notification_emails`.
 """
 
+import datetime
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -164,8 +166,32 @@ def _send_after_commit(key: str) -> None:
             send_notification.delay(pk)
 
     # Robust: a broker that cannot take the task must not turn a saved comment into an error
-    # page; the failure is logged.
+    # page; the failure is logged (and the first failure stops the loop), and
+    # `requeue_unsent_notifications` queues what was left a minute later.
     transaction.on_commit(enqueue, robust=True)
+
+
+# Younger than this, a notification still has its own task on its way; older than `REQUEUE_FOR`,
+# it is stale news, left unsent rather than retried every minute for ever (the digest's
+# notifications are not concerned: the daily run sends whatever waits).
+REQUEUE_AFTER = datetime.timedelta(minutes=1)
+REQUEUE_FOR = datetime.timedelta(days=2)
+
+
+def unsent_immediate_notification_ids(*, now=None, limit: int = 500) -> list[int]:
+    """The notifications to those who hear immediately that are still unsent a minute after
+    they were recorded (their task could not be queued, or was lost), oldest first."""
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(
+            sent_at__isnull=True,
+            created_at__lte=now - REQUEUE_AFTER,
+            created_at__gt=now - REQUEUE_FOR,
+        )
+        .exclude(user__notification_setting__frequency__in=[Frequency.DAILY, Frequency.OFF])
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 @transaction.atomic

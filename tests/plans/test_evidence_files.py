@@ -129,18 +129,18 @@ def test_download_of_a_public_plan_is_an_attachment(client, evidence):
     response = download(client, evidence)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
-    stored = evidence.file.name.rsplit("/", 1)[-1]
-    assert response["Content-Disposition"] == f'attachment; filename="{stored}"'
+    assert response["Content-Disposition"] == 'attachment; filename="Audit.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert "sandbox" in response["Content-Security-Policy"]
     assert "private" in response["Cache-Control"]
 
 
-def test_download_keeps_the_name_the_file_was_stored_under(client, evidence):
-    """The name is the uploaded one, made safe for storage (spaces become underscores)."""
-    assert evidence.file.name.rsplit("/", 1)[-1].startswith("Audit_report_2025")
-    assert "Audit_report_2025" in download(client, evidence)["Content-Disposition"]
+def test_stored_under_a_generated_name_and_downloaded_under_the_title(client, evidence):
+    """The uploader's file name is not kept (tests/security/test_uploads.py has the rest)."""
+    assert "Audit" not in evidence.file.name
+    assert evidence.file.name.endswith(".pdf")
+    assert download(client, evidence)["Content-Disposition"] == 'attachment; filename="Audit.pdf"'
 
 
 @pytest.mark.parametrize(

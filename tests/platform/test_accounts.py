@@ -3,6 +3,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -206,3 +207,60 @@ def test_admin_is_available_to_staff_only(client):
     assert client.get("/admin/").status_code == 302
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get("/admin/accounts/user/").status_code == 200
+
+
+# --- No user enumeration (ACCOUNT_PREVENT_ENUMERATION) ----------------------------------------
+
+
+def _page(response, *addresses) -> str:
+    """The page as a visitor sees it, without what differs between any two requests (the CSRF
+    token) or simply echoes what was typed (the address)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    for address in addresses:
+        html = html.replace(address, "ADDRESS")
+    return html
+
+
+def test_sign_up_answers_the_same_for_a_taken_and_a_new_address(
+    client, django_capture_on_commit_callbacks
+):
+    """Both lead to the same page; the owner of the taken address is told by email, instead of
+    the visitor on the page."""
+    UserFactory(email="taken@example.org")
+    taken = _sign_up(Client(), django_capture_on_commit_callbacks, email="taken@example.org")
+    new = _sign_up(Client(), django_capture_on_commit_callbacks, email="new@example.org")
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"])
+    assert _page(client.get(taken["Location"])) == _page(client.get(new["Location"]))
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert "Account Already Exists" in by_address["taken@example.org"].subject
+    assert "/accounts/confirm-email/" in by_address["new@example.org"].body
+
+
+def test_password_reset_answers_the_same_for_a_known_and_an_unknown_address(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    url = reverse("account_reset_password")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": user.email})
+        unknown = client.post(url, {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert _page(client.get(known["Location"])) == _page(client.get(unknown["Location"]))
+    # Each address hears what applies to it; only the known one gets a link.
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert "/accounts/password/reset/key/" in by_address[user.email].body
+    assert "Unknown Account" in by_address["nobody@example.org"].subject
+    assert "/accounts/password/reset/key/" not in by_address["nobody@example.org"].body
+
+
+def test_login_fails_the_same_for_an_unknown_address_and_a_wrong_password(client):
+    user = UserFactory()
+    url = reverse("account_login")
+    wrong_password = client.post(url, {"login": user.email, "password": "wrong"})
+    unknown = client.post(url, {"login": "nobody@example.org", "password": "wrong"})
+    assert wrong_password.status_code == unknown.status_code == 200
+    assert "The email address and/or password you specified are not correct." in (
+        unknown.content.decode()
+    )
+    assert _page(wrong_password, user.email) == _page(unknown, "nobody@example.org")

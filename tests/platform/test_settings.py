@@ -75,7 +75,7 @@ def test_redis_url_is_the_broker_result_backend_and_cache():
     s = _settings(DJANGO_DEBUG="1", REDIS_URL="redis://cache.internal:6380/2")
     assert s["broker"] == "redis://cache.internal:6380/2"
     assert s["eager"] is False
-    assert s["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache"]["BACKEND"] == "ogp_platform.cache.FaultTolerantRedisCache"
     assert s["cache"]["LOCATION"] == "redis://cache.internal:6380/2"
 
 

@@ -72,6 +72,7 @@ from tests.platform.url_inventory import (
 READ_ONLY = {
     "home",
     "healthz",
+    "accounts:data_download",
     "members:directory",
     "members:detail",
     "members:forum",
@@ -105,6 +106,8 @@ READ_ONLY = {
     "participation:register",
     "participation:register_report",
     "participation:register_comment",
+    "audit:log",
+    "audit:download",
 }
 
 READ_ONLY_ANSWERING_POST = {
@@ -128,6 +131,9 @@ STATE_CHANGING = {
     "set_language": ("tests/platform/test_i18n.py", "test_signed_in_choice_becomes"),
     # Only one's own profile: there is no "wrong role", only anonymous and the owner.
     "profile": ("tests/platform/test_accounts.py", "test_profile_requires_login"),
+    # Only one's own account, with the password typed again; refused to administrators and to
+    # the only point of contact of a member.
+    "accounts:delete": ("tests/platform/test_account_data.py", "test_delete_permissions"),
     "members:edit": (MEMBERS_MATRIX, "test_edit_member_details"),
     "members:status": (MEMBERS_MATRIX, "test_change_the_status"),
     "members:institution_add": (MEMBERS_MATRIX, "test_add_an_institution"),

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from ogp_platform import uploads
 
 from .. import forum, policies
 from ..forms import DocumentForm, ForumMeetingForm, ForumRulesForm, ForumSeatForm
@@ -195,8 +197,8 @@ def document_file(request, slug, pk):
     document = get_object_or_404(RepositoryDocument, pk=pk, member=member)
     if not document.file:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, content_type="application/pdf"
+    return uploads.attachment(
+        document.file.open("rb"),
+        filename=uploads.download_name(document.title, "pdf"),
+        content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

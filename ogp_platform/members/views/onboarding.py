@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from ogp_platform import uploads
 
 from .. import policies, selectors, services
 from ..eligibility import eligibility_result
@@ -208,14 +210,11 @@ def letter_file(request, slug):
     onboarding = onboarding_for(request, slug)
     if not onboarding.letter_file:
         raise Http404
-    response = FileResponse(
+    return uploads.attachment(
         onboarding.letter_file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
         filename=f"letter-of-intent-{onboarding.member.slug}.pdf",
+        content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @guarded

@@ -16,7 +16,9 @@ PAGE_SIZE = 20
 
 @require_GET
 def directory(request):
-    query = request.GET.get("q", "").strip()[:100]
+    # A NUL cannot reach the database (PostgreSQL refuses it in a string): it is no letter anyone
+    # searches for.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     kind = request.GET.get("kind", "")
     if kind not in Organisation.Kind.values:
         kind = ""

@@ -1,0 +1,1126 @@
+"""Every field people edit takes the hostile corpus (tests/security/corpus.py) through its real
+view, as someone allowed to, and gives it back inert.
+
+For each form: the corpus joined into a few values (each fits the form's shortest field) goes
+into every text field at once, then a NUL byte and a 100,000-character string alone. Each post
+either saves (a redirect) or shows the form again with its error summary: never a server error.
+Then the pages that show the fields are parsed: no script but the platform's own, no event
+handler or style attribute, no javascript:/data: link; and `{{ 7*7 }}` is shown as typed.
+Markdown fields (comments) take each payload alone too, since Markdown reads them together.
+
+The PDF document, the open-data files and the emails are checked in the second half.
+"""
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from action_plans import pdf
+from commitments.models import Commitment, CommitmentImport, Milestone
+from ogp_platform.members.models import (
+    ForumMeeting,
+    ForumSeat,
+    Member,
+    MemberRole,
+    Organisation,
+    OrganisationMembership,
+)
+from participation.models import Comment, Consultation, Input
+from participation.selectors import content_type_of
+from participation.services import comments as comment_services
+from participation.services import moderation as moderation_services
+from tests.factories import UserFactory
+from tests.imports.dataset import dataset_bytes, madrid
+from tests.members.factories import (
+    InstitutionFactory,
+    MemberFactory,
+    MemberRoleFactory,
+    OnboardingFactory,
+    OrganisationFactory,
+    OrganisationMembershipFactory,
+)
+from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
+from tests.security import corpus
+from tests.security.inert import formula_cells, header_problems, html_problems, text_of
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+# --- The world: a member with a plan in each state, and one person allowed everything ------------
+
+
+@dataclass
+class World:
+    user: object
+    member: Member
+    draft: object
+    cocreation: object
+    implementation: object
+    quiet: object  # in co-creation, without a consultation
+    commitment: Commitment
+    milestone: Milestone
+    implemented: Commitment
+    consultation: Consultation
+    comment: Comment
+    organisation: Organisation
+    onboarding: object
+    local_onboarding: object
+    counter: list = field(default_factory=lambda: [0])
+
+    def next(self) -> int:
+        self.counter[0] += 1
+        return self.counter[0]
+
+
+@pytest.fixture
+def world():
+    user = UserFactory(is_superuser=True, is_staff=True, display_name="Anna Bērziņa")
+    for name in ("OGP admins", "Moderators", "IRM assessors"):
+        Group.objects.get(name=name).user_set.add(user)
+    member = MemberFactory()
+    MemberRoleFactory(member=member, user=user, role=MemberRole.Role.POINT_OF_CONTACT)
+    institution = InstitutionFactory(member=member)
+    draft = ActionPlanFactory(member=member)
+    cocreation = ActionPlanFactory(member=member, status="cocreation", published=True)
+    implementation = ActionPlanFactory(member=member, status="implementation", published=True)
+    commitment = CommitmentFactory(plan=cocreation, lead_institution=institution)
+    milestone = MilestoneFactory(commitment=commitment)
+    implemented = CommitmentFactory(plan=implementation, lead_institution=institution)
+    MilestoneFactory(commitment=implemented)
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        space=cocreation,
+        member=member,
+        title="Draft plan consultation",
+        rules="Be kind.",
+        questions="What should the plan do?",
+        opens_at=now - DAY,
+        opened_at=now - DAY,
+        closes_at=now + 7 * DAY,
+        created_by=user,
+    )
+    author = UserFactory()
+    comment = comment_services.comment_post(
+        actor=author, target=commitment, body="Publish the contracts too."
+    )
+    organisation = OrganisationFactory()
+    OrganisationMembershipFactory(
+        organisation=organisation, user=user, role=OrganisationMembership.Role.ADMIN
+    )
+    return World(
+        user=user,
+        member=member,
+        draft=draft,
+        cocreation=cocreation,
+        implementation=implementation,
+        quiet=ActionPlanFactory(member=member, status="cocreation", published=True),
+        commitment=commitment,
+        milestone=milestone,
+        implemented=implemented,
+        consultation=consultation,
+        comment=comment,
+        organisation=organisation,
+        onboarding=OnboardingFactory(),
+        local_onboarding=OnboardingFactory(local=True),
+    )
+
+
+def _space(obj) -> list:
+    return [content_type_of(obj).pk, obj.pk]
+
+
+def _local(w) -> str:
+    return w.local_onboarding.member.slug
+
+
+# --- The forms --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One form: where it posts (given the world and the attempt's number, so a case can make a
+    fresh object for each attempt), what it posts with the hostile `value` in every text field,
+    and the pages that show what was saved. `limit` is the form's shortest text field."""
+
+    name: str
+    url: Callable
+    data: Callable
+    pages: Callable
+    limit: int = 200
+    anonymous: bool = False
+
+
+def _member_pages(w):
+    return [
+        reverse("members:detail", args=[w.member.slug]),
+        reverse("members:directory"),
+        reverse("members:edit", args=[w.member.slug]),
+    ]
+
+
+def _plan_pages(plan):
+    return [plan.get_absolute_url(), reverse("action_plans:edit", args=[plan.identifier])]
+
+
+def _commitment_pages(commitment):
+    return [
+        commitment.get_absolute_url(),
+        commitment.plan.get_absolute_url(),
+        reverse("commitments:edit", args=[commitment.identifier]),
+        reverse("commitments:explorer"),
+    ]
+
+
+def _forum_pages(w):
+    return [
+        reverse("members:forum", args=[w.member.slug]),
+        reverse("members:detail", args=[w.member.slug]),
+    ]
+
+
+def _evidence(value: str) -> dict:
+    return {
+        "evidence-TOTAL_FORMS": "3",
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-MIN_NUM_FORMS": "0",
+        "evidence-MAX_NUM_FORMS": "3",
+        "evidence-0-title": value,
+        "evidence-0-url": "https://example.org/report",
+    }
+
+
+def _new_plan_in_cocreation(w):
+    plan = ActionPlanFactory(member=w.member, status="cocreation", published=True)
+    return reverse("action_plans:transition", args=[plan.identifier, "withdraw"])
+
+
+def _new_comment(w, i):
+    """A comment of the world's user (whose own comments may be edited for 15 minutes)."""
+    return comment_services.comment_post(
+        actor=w.user, target=w.commitment, body=f"My remark number {i}."
+    )
+
+
+def _latest_comment(w) -> Comment:
+    return Comment.objects.latest("pk")
+
+
+def _others_comment(w, i, *, reported=False) -> Comment:
+    """A comment by someone else (to report, hide or dismiss reports on), reported if asked."""
+    comment = comment_services.comment_post(
+        actor=UserFactory(), target=w.commitment, body=f"Rude words {i}."
+    )
+    if reported:
+        moderation_services.comment_report(actor=UserFactory(), comment=comment, reason="spam")
+    return comment
+
+
+def _input(w):
+    return Input.objects.filter(comment=w.comment).get()
+
+
+def _consultation_times(i: int) -> dict:
+    opens = timezone.localtime() + (10 * i + 1) * DAY
+    return {
+        "opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (opens + 5 * DAY).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+CASES = [
+    Case(
+        "signup",
+        lambda w, i: reverse("account_signup"),
+        lambda w, v, i: {
+            "email": f"new.person{i}@example.org",
+            "display_name": v,
+            "password1": "a-long-and-unusual-passphrase",
+            "password2": "a-long-and-unusual-passphrase",
+        },
+        lambda w: [],
+        limit=120,
+        anonymous=True,
+    ),
+    Case(
+        "profile",
+        lambda w, i: reverse("profile"),
+        lambda w, v, i: {"display_name": v, "preferred_language": "en"},
+        lambda w: [reverse("profile"), w.commitment.get_absolute_url()],
+        limit=120,
+    ),
+    Case(
+        "member_details",
+        lambda w, i: reverse("members:edit", args=[w.member.slug]),
+        lambda w, v, i: {
+            "name": v,
+            "region": "europe",
+            "cohort": "",
+            "lead_agency": v,
+            "website": "",
+        },
+        _member_pages,
+    ),
+    Case(
+        "member_status",
+        lambda w, i: reverse("members:status", args=[w.member.slug]),
+        lambda w, v, i: {"status": "active", "reason": v},
+        lambda w: [reverse("members:detail", args=[w.member.slug])],
+    ),
+    Case(
+        "institution",
+        lambda w, i: reverse("members:institution_add", args=[w.member.slug]),
+        lambda w, v, i: {"name": v, "kind": "ministry", "website": ""},
+        lambda w: [reverse("members:detail", args=[w.member.slug])],
+    ),
+    Case(
+        "onboarding_start",
+        lambda w, i: reverse("members:onboarding_start"),
+        lambda w, v, i: {
+            "kind": "local",
+            "name": f"{i} {v}",
+            "country": "ES",
+            "local_code": "Q"
+            + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i // 26 % 26]
+            + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 26],
+            "parent": "",
+            "region": "europe",
+            "cohort": "",
+            "website": "",
+        },
+        lambda w: [reverse("members:onboarding_dashboard")],
+        limit=190,
+    ),
+    Case(
+        "onboarding_values",
+        lambda w, i: reverse("members:onboarding_values", args=[w.onboarding.member.slug]),
+        lambda w, v, i: {"passed": "fail", "note": v},
+        lambda w: [
+            reverse("members:onboarding", args=[w.onboarding.member.slug]),
+            reverse("members:onboarding_values", args=[w.onboarding.member.slug]),
+        ],
+    ),
+    Case(
+        "onboarding_lead_agency",
+        lambda w, i: reverse("members:onboarding_contacts", args=[_local(w)]),
+        lambda w, v, i: {"agency-lead_agency": v},
+        lambda w: [
+            reverse("members:onboarding", args=[_local(w)]),
+            reverse("members:onboarding_contacts", args=[_local(w)]),
+        ],
+    ),
+    Case(
+        "organisation_new",
+        lambda w, i: reverse("members:organisation_new"),
+        lambda w, v, i: {
+            "name": f"{i} {v}",
+            "kind": "cso",
+            "country": "LV",
+            "website": "",
+            "description": v,
+        },
+        lambda w: [reverse("members:organisations")],
+        limit=190,
+    ),
+    Case(
+        "organisation_edit",
+        lambda w, i: reverse("members:organisation_edit", args=[w.organisation.slug]),
+        lambda w, v, i: {
+            "name": v,
+            "kind": "cso",
+            "country": "LV",
+            "website": "",
+            "description": v,
+        },
+        lambda w: [
+            reverse("members:organisation", args=[w.organisation.slug]),
+            reverse("members:organisations"),
+        ],
+    ),
+    Case(
+        "membership_request",
+        lambda w, i: reverse(
+            "members:organisation_join", args=[OrganisationFactory(name=f"Watch {i}").slug]
+        ),
+        lambda w, v, i: {"message": v},
+        lambda w: [
+            reverse("members:organisation", args=[o.slug])
+            for o in Organisation.objects.filter(name__startswith="Watch ")
+        ],
+    ),
+    Case(
+        "forum_rules",
+        lambda w, i: reverse("members:forum_rules", args=[w.member.slug]),
+        lambda w, v, i: {"forum_rules": v},
+        _forum_pages,
+    ),
+    Case(
+        "forum_seat",
+        lambda w, i: reverse("members:forum_seat_add", args=[w.member.slug]),
+        lambda w, v, i: {
+            "name": v,
+            "sector": "civil_society",
+            "affiliation": v,
+            "position": v,
+            "joined_on": "2026-01-01",
+            "left_on": "",
+        },
+        lambda w: [
+            *_forum_pages(w),
+            *(
+                reverse("members:forum_seat_edit", args=[w.member.slug, pk])
+                for pk in ForumSeat.objects.values_list("pk", flat=True)[:1]
+            ),
+        ],
+    ),
+    Case(
+        "forum_meeting",
+        lambda w, i: reverse("members:forum_meeting_add", args=[w.member.slug]),
+        lambda w, v, i: {
+            "held_on": "2026-02-01",
+            "title": v,
+            "agenda": v,
+            "minutes": v,
+            "decisions": v,
+            "attendance_government": "3",
+            "attendance_civil_society": "4",
+            "attendance_other": "0",
+        },
+        lambda w: [
+            *_forum_pages(w),
+            *(
+                reverse("members:forum_meeting_edit", args=[w.member.slug, pk])
+                for pk in ForumMeeting.objects.values_list("pk", flat=True)[:1]
+            ),
+        ],
+    ),
+    Case(
+        "repository_document",
+        lambda w, i: reverse("members:document_add", args=[w.member.slug]),
+        lambda w, v, i: {
+            "title": v,
+            "kind": "report",
+            "dated": "2026-03-01",
+            "url": "https://example.org/doc",
+        },
+        lambda w: [
+            reverse("members:repository", args=[w.member.slug]),
+            reverse("members:detail", args=[w.member.slug]),
+        ],
+    ),
+    Case(
+        "plan_new",
+        lambda w, i: reverse("action_plans:create", args=[w.member.slug]),
+        lambda w, v, i: {
+            "title": v,
+            "language": "en",
+            "start_date": f"{2030 + 2 * i}-09-01",
+            "end_date": f"{2032 + 2 * i}-08-31",
+            "introduction": v,
+        },
+        lambda w: [reverse("members:detail", args=[w.member.slug])],
+    ),
+    Case(
+        "plan_edit",
+        lambda w, i: reverse("action_plans:edit", args=[w.cocreation.identifier]),
+        lambda w, v, i: {
+            "title": v,
+            "language": "en",
+            "start_date": "2025-09-01",
+            "end_date": "2027-08-31",
+            "introduction": v,
+        },
+        lambda w: [*_plan_pages(w.cocreation), reverse("members:detail", args=[w.member.slug])],
+    ),
+    Case(
+        "plan_withdrawal_reason",
+        lambda w, i: _new_plan_in_cocreation(w),
+        lambda w, v, i: {"reason": v},
+        lambda w: [
+            plan.get_absolute_url() for plan in w.member.action_plans.filter(status="withdrawn")
+        ],
+    ),
+    Case(
+        "commitment_new",
+        lambda w, i: reverse("commitments:create", args=[w.cocreation.identifier]),
+        lambda w, v, i: {
+            "title": v,
+            "short_title": v,
+            "problem": v,
+            "status_quo": v,
+            "description": v,
+            "contribution": v,
+            "values": ["access_to_information"],
+            "values_relevance": v,
+            "start_date": "2025-10-01",
+            "end_date": "2026-10-01",
+            "budget": "",
+            "budget_currency": "",
+            "status": "active",
+        },
+        lambda w: [w.cocreation.get_absolute_url(), reverse("commitments:explorer")],
+        limit=80,
+    ),
+    Case(
+        "commitment_edit",
+        lambda w, i: reverse("commitments:edit", args=[w.commitment.identifier]),
+        lambda w, v, i: {
+            "title": v,
+            "short_title": v,
+            "problem": v,
+            "status_quo": v,
+            "description": v,
+            "contribution": v,
+            "values": ["access_to_information"],
+            "values_relevance": v,
+            "lead_institution": w.commitment.lead_institution_id,
+            "start_date": "2025-10-01",
+            "end_date": "2026-10-01",
+            "budget": "1000",
+            "budget_currency": "EUR",
+            "status": "active",
+        },
+        lambda w: [
+            *_commitment_pages(w.commitment),
+            reverse("commitments:changes", args=[w.commitment.identifier]),
+        ],
+        limit=80,
+    ),
+    Case(
+        "milestone",
+        lambda w, i: reverse("commitments:milestone_create", args=[w.commitment.identifier]),
+        lambda w, v, i: {
+            "title": v,
+            "expected_output": v,
+            "responsible_institution": "",
+            "start_date": "2025-10-01",
+            "end_date": "2026-01-31",
+        },
+        lambda w: [
+            w.commitment.get_absolute_url(),
+            *(
+                reverse("commitments:milestone_edit", args=[w.commitment.identifier, m.pk])
+                for m in w.commitment.milestones.order_by("-pk")[:1]
+            ),
+        ],
+    ),
+    Case(
+        "progress_report",
+        lambda w, i: reverse("commitments:progress", args=[w.implemented.identifier]),
+        lambda w, v, i: {"milestone": "", "level": "substantial", "narrative": v, **_evidence(v)},
+        lambda w: [w.implemented.get_absolute_url()],
+    ),
+    Case(
+        "assessment",
+        lambda w, i: reverse("commitments:assessment", args=[w.implemented.identifier]),
+        lambda w, v, i: {"early_results": v},
+        lambda w: [
+            w.implemented.get_absolute_url(),
+            reverse("commitments:assessment", args=[w.implemented.identifier]),
+        ],
+    ),
+    Case(
+        "consultation",
+        lambda w, i: reverse("participation:consultation_create", args=_space(w.quiet)),
+        lambda w, v, i: {"title": v, "rules": v, "questions": v, **_consultation_times(i)},
+        lambda w: [
+            *(
+                reverse(name, args=[c.pk])
+                for c in Consultation.objects.filter(space_id=w.quiet.pk).order_by("-pk")[:1]
+                for name in ("participation:consultation_detail", "participation:consultation_edit")
+            ),
+            w.quiet.get_absolute_url(),
+        ],
+    ),
+    Case(
+        "comment",
+        lambda w, i: reverse("participation:comment_post", args=_space(w.commitment)),
+        lambda w, v, i: {"body": v},
+        lambda w: [
+            w.commitment.get_absolute_url(),
+            reverse("participation:comments_discussion", args=_space(w.commitment)),
+            reverse("participation:register", args=_space(w.cocreation)),
+            reverse("participation:register_report", args=_space(w.cocreation)),
+        ],
+    ),
+    Case(
+        "reply",
+        lambda w, i: reverse("participation:comment_reply", args=[w.comment.pk]),
+        lambda w, v, i: {"body": v},
+        lambda w: [reverse("participation:comments_discussion", args=_space(w.commitment))],
+    ),
+    Case(
+        "comment_edit",
+        lambda w, i: reverse("participation:comment_edit", args=[_new_comment(w, i).pk]),
+        lambda w, v, i: {"body": v},
+        lambda w: [
+            reverse("participation:comments_discussion", args=_space(w.commitment)),
+            reverse("participation:comment_edit", args=[w.user.comments.latest("pk").pk]),
+        ],
+    ),
+    Case(
+        "comment_report",
+        lambda w, i: reverse("participation:comment_report", args=[_others_comment(w, i).pk]),
+        lambda w, v, i: {"reason": "spam", "note": v},
+        lambda w: [
+            reverse("participation:moderation_queue"),
+            reverse("participation:moderation_comment", args=[_latest_comment(w).pk]),
+        ],
+    ),
+    Case(
+        "moderation_hide",
+        lambda w, i: reverse("participation:comment_hide", args=[_others_comment(w, i).pk]),
+        lambda w, v, i: {"hide-reason": v},
+        lambda w: [
+            reverse("participation:comments_discussion", args=_space(w.commitment)),
+            reverse("participation:moderation_record"),
+        ],
+    ),
+    Case(
+        "moderation_dismiss",
+        lambda w, i: reverse(
+            "participation:comment_reports_dismiss",
+            args=[_others_comment(w, i, reported=True).pk],
+        ),
+        lambda w, v, i: {"dismiss-reason": v},
+        lambda w: [
+            reverse("participation:moderation_record"),
+            reverse("participation:moderation_comment", args=[_latest_comment(w).pk]),
+        ],
+    ),
+    Case(
+        "register_record",
+        lambda w, i: reverse("participation:register_record", args=_space(w.cocreation)),
+        lambda w, v, i: {
+            "source": "meeting",
+            "received_on": "2026-01-15",
+            "text": v,
+            "author_name": v,
+            "organisation_name": v,
+            "organisation_kind": "cso",
+        },
+        lambda w: [
+            reverse("participation:register", args=_space(w.cocreation)),
+            reverse("participation:register_report", args=_space(w.cocreation)),
+        ],
+    ),
+    Case(
+        "register_response",
+        lambda w, i: reverse("participation:register_respond", args=[_input(w).pk]),
+        lambda w, v, i: {"disposition": "not_accepted", "reason": v},
+        lambda w: [
+            reverse("participation:register", args=_space(w.cocreation)),
+            reverse("participation:register_report", args=_space(w.cocreation)),
+            reverse("participation:register_respond", args=[_input(w).pk]),
+        ],
+    ),
+]
+
+# Fields where a few letters of Markdown make links and lists: each payload alone as well.
+MARKDOWN_CASES = {"comment", "reply", "comment_edit"}
+
+
+def _values(case: Case) -> list[tuple[str, str]]:
+    values = [(f"batch {n}", value) for n, value in enumerate(corpus.batches(case.limit), 1)]
+    if case.name in MARKDOWN_CASES:
+        values += [(payload.name, payload.text) for payload in corpus.ALL]
+    return [*values, (corpus.NUL.name, corpus.NUL.text), (corpus.LONG.name, corpus.LONG.text)]
+
+
+def _submit(client, world, case, number, value):
+    cache.clear()  # rate limits on posting are not what this test is about
+    if case.anonymous:
+        client.logout()
+    else:
+        client.force_login(world.user)
+    return client.post(case.url(world, number), case.data(world, value, number))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_hostile_input_comes_back_inert(client, world, case):
+    client.force_login(world.user)
+    problems = []
+    batch_count = len(corpus.batches(case.limit))
+    for number, (label, value) in enumerate(_values(case), 1):
+        response = _submit(client, world, case, number, value)
+        where = f"{case.name} / {label}"
+        if response.status_code == 200:
+            if b'class="error-summary"' not in response.content:
+                problems.append(f"{where}: 200 without an error summary (not saved, not said)")
+            problems += [f"{where} (form again): {p}" for p in html_problems(response.content)]
+        elif response.status_code != 302:
+            problems.append(f"{where}: status {response.status_code}")
+            continue
+        shown = ""
+        pages = case.pages(world)
+        # A payload alone in a Markdown field is checked on the page that renders it; the
+        # joined corpus on every page.
+        for page in pages if number <= batch_count else pages[:1]:
+            answer = client.get(page)
+            if answer.status_code != 200:
+                problems.append(f"{where}: {page} answers {answer.status_code}")
+                continue
+            problems += [f"{where}: {page}: {p}" for p in html_problems(answer.content)]
+            shown += text_of(answer.content)
+        if "\x00" in shown:
+            problems.append(f"{where}: a page shows a NUL character")
+        saved = response.status_code == 302 and case.pages(world)
+        if saved and corpus.LITERAL in value and corpus.LITERAL not in shown:
+            problems.append(f"{where}: saved, but {corpus.LITERAL} is not shown as typed")
+    assert not problems, "\n".join(problems)
+
+
+# Each form with a text field people type into, and the cases that post it. A new form fails
+# `test_every_form_with_text_is_covered` until it is listed here or in NOT_SHOWN.
+COVERED = {
+    "action_plans.forms.PlanForm": {"plan_new", "plan_edit"},
+    "action_plans.forms.ReasonForm": {"plan_withdrawal_reason"},
+    "commitments.explorer.ExplorerFilterForm": {"search terms (test_search_terms_come_back_inert)"},
+    "commitments.forms.CommitmentForm": {"commitment_new", "commitment_edit"},
+    "commitments.forms.MilestoneForm": {"milestone"},
+    "commitments.progress_forms.AssessmentForm": {"assessment"},
+    "commitments.progress_forms.EvidenceForm": {"progress_report"},
+    "commitments.progress_forms.ProgressReportForm": {"progress_report"},
+    "ogp_platform.accounts.forms.ProfileForm": {"profile"},
+    "ogp_platform.accounts.forms.SignupProfileForm": {"signup"},
+    "ogp_platform.members.forms.DirectoryFilterForm": {
+        "search terms (test_search_terms_come_back_inert)"
+    },
+    "ogp_platform.members.forms.DocumentForm": {"repository_document"},
+    "ogp_platform.members.forms.ForumMeetingForm": {"forum_meeting"},
+    "ogp_platform.members.forms.ForumRulesForm": {"forum_rules"},
+    "ogp_platform.members.forms.ForumSeatForm": {"forum_seat"},
+    "ogp_platform.members.forms.InstitutionForm": {"institution"},
+    "ogp_platform.members.forms.LeadAgencyForm": {"onboarding_lead_agency"},
+    "ogp_platform.members.forms.MemberDetailsForm": {"member_details"},
+    "ogp_platform.members.forms.MemberStartForm": {"onboarding_start"},
+    "ogp_platform.members.forms.MembershipRequestForm": {"membership_request"},
+    "ogp_platform.members.forms.OrganisationForm": {"organisation_new", "organisation_edit"},
+    "ogp_platform.members.forms.StatusForm": {"member_status"},
+    "ogp_platform.members.forms.ValuesForm": {"onboarding_values"},
+    "participation.views.comments.CommentEditForm": {"comment_edit"},
+    "participation.views.comments.CommentForm": {"comment", "reply"},
+    "participation.views.consultations.ConsultationForm": {"consultation"},
+    "participation.views.moderation.DismissForm": {"moderation_dismiss"},
+    "participation.views.moderation.ModerationForm": {"moderation_hide"},
+    "participation.views.moderation.ReportForm": {"comment_report"},
+    "participation.views.register.RecordForm": {"register_record"},
+    "participation.views.register.ResponseForm": {"register_response"},
+}
+# Forms whose text is never shown back on a page, or is checked elsewhere.
+NOT_SHOWN = {
+    "ogp_platform.accounts.forms.AccountDeleteForm": "a password, never shown",
+    "ogp_platform.members.forms.InvitationForm": "an email address (EmailField); its mail is "
+    "checked by test_member_emails_have_one_line_subjects",
+    "ogp_platform.audit.forms.AuditFilterForm": "a search over the audit log, for OGP admins",
+}
+PROJECT_PACKAGES = ("ogp_platform", "action_plans", "commitments", "participation", "use_cases")
+
+
+def _project_forms_with_text() -> set[str]:
+    """Every form class of the project with a visible text field (its views are imported by
+    resolving the URLs)."""
+    from django import forms
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module, and their forms
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    found = set()
+    for form in subclasses(forms.BaseForm):
+        if not form.__module__.startswith(PROJECT_PACKAGES):
+            continue
+        if any(
+            isinstance(f, forms.CharField) and not isinstance(f.widget, forms.HiddenInput)
+            for f in form.base_fields.values()
+        ):
+            found.add(f"{form.__module__}.{form.__name__}")
+    return found
+
+
+def test_every_form_with_text_is_covered():
+    names = {case.name for case in CASES}
+    for form, cases in COVERED.items():
+        assert cases <= names | {"search terms (test_search_terms_come_back_inert)"}, form
+    assert _project_forms_with_text() <= set(COVERED) | set(NOT_SHOWN)
+
+
+# --- Search terms and other query parameters come back in the page ------------------------------
+
+SEARCHES = [
+    ("members:directory", "q"),
+    ("members:directory", "page"),
+    ("commitments:explorer", "q"),
+    ("commitments:explorer", "page"),
+    ("members:organisations", "q"),
+]
+
+
+@pytest.mark.parametrize("name, parameter", SEARCHES)
+def test_search_terms_come_back_inert(client, world, name, parameter):
+    """What is typed into a search box (or a page number) is shown back as text, or refused."""
+    client.force_login(world.user)
+    for value in [*corpus.batches(100), corpus.NUL.text, corpus.LONG.text]:
+        response = client.get(reverse(name), {parameter: value})
+        assert response.status_code in (200, 400, 404), (name, parameter, value[:40])
+        assert html_problems(response.content) == [], (name, parameter, value[:40])
+
+
+def _query_pages(w) -> list[tuple[str, str]]:
+    """Pages and the query parameter each reads itself (not through a form)."""
+    return [
+        (w.commitment.get_absolute_url(), "comments_page"),
+        (reverse("participation:comments_discussion", args=_space(w.commitment)), "comments_page"),
+        (reverse("commitments:progress", args=[w.implemented.identifier]), "milestone"),
+        (reverse("participation:register_respond", args=[_input(w).pk]), "next"),
+        (reverse("members:organisations"), "kind"),
+        (reverse("participation:register", args=_space(w.cocreation)), "disposition"),
+        (reverse("participation:moderation_queue"), "page"),
+        (reverse("action_plans:changes", args=[w.cocreation.identifier]), "page"),
+    ]
+
+
+def test_query_parameters_never_fail(client, world):
+    """Every value of the corpus in a query parameter a view reads: a page, or a refusal,
+    never a server error, and nothing of it runs."""
+    client.force_login(world.user)
+    client.raise_request_exception = False
+    problems = []
+    for url, parameter in _query_pages(world):
+        values = [
+            *((f"batch {n}", value) for n, value in enumerate(corpus.batches(300), 1)),
+            *(
+                (p.name, p.text)
+                for p in (corpus.by_name("unicode_digits"), corpus.NUL, corpus.LONG)
+            ),
+        ]
+        for label, value in values:
+            response = client.get(url, {parameter: value})
+            where = f"{url}?{parameter}={label}"
+            if response.status_code not in (200, 302, 400, 404):
+                problems.append(f"{where}: {response.status_code}")
+            elif response.status_code == 200:
+                problems += [f"{where}: {p}" for p in html_problems(response.content)]
+    assert not problems, "\n".join(problems)
+
+
+# --- The IRM dataset import: its cells are text people wrote too ------------------------------
+
+
+def test_imported_cells_come_back_inert(client, world, django_capture_on_commit_callbacks):
+    """A dataset whose text cells hold the corpus, imported through the upload page: the pages
+    of what it created show it as text, and the open data neutralises its formulas."""
+    value = " ".join(corpus.batches(5000))
+    row = madrid(
+        **{
+            "Commitment Title": value,
+            "Short Title": corpus.by_name("formula_hyperlink").text,
+            "Full Text": value,
+            "Lead Institution": '"><img src=x onerror=alert(1)>',
+            "Supporting Institution(s)": "<svg onload=alert(1)>; =HYPERLINK(1)",
+            "Early Results": value,
+        }
+    )
+    client.force_login(world.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("commitments:import_upload"),
+            {"file": ContentFile(dataset_bytes([row]), name="irm.csv")},
+        )
+    assert response.status_code == 302
+    run = CommitmentImport.objects.get()
+    assert run.status == "done", (run.error, run.summary)
+    commitment = Commitment.objects.filter(identifier="MAD0005").first()
+    assert commitment is not None, json.dumps(run.summary)[:3000]
+    pages = [
+        response["Location"],
+        commitment.get_absolute_url(),
+        commitment.plan.get_absolute_url(),
+        commitment.plan.member.get_absolute_url(),
+        reverse("commitments:explorer"),
+    ]
+    for page in pages:
+        answer = client.get(page)
+        assert answer.status_code == 200, page
+        assert html_problems(answer.content) == [], page
+    assert corpus.LITERAL in text_of(client.get(commitment.get_absolute_url()).content)
+    rows = _csv_rows(
+        client.get(
+            reverse(
+                "commitments:plan_commitments",
+                kwargs={"plan": commitment.plan.identifier, "fmt": "csv"},
+            )
+        )
+    )
+    assert len(rows) == 2 and formula_cells(rows) == []
+
+
+# --- URL fields: only web addresses -------------------------------------------------------------
+
+URL_PAYLOADS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/x",
+]
+
+
+@pytest.mark.parametrize("payload", URL_PAYLOADS)
+def test_url_fields_refuse_other_schemes(client, world, payload):
+    """Links people give (websites, repository documents, evidence) are web addresses: the
+    form refuses anything else, and no page links to it."""
+    client.force_login(world.user)
+    posts = [
+        (
+            reverse("members:edit", args=[world.member.slug]),
+            {
+                "name": "Latvia",
+                "region": "europe",
+                "cohort": "",
+                "lead_agency": "",
+                "website": payload,
+            },
+        ),
+        (
+            reverse("members:institution_add", args=[world.member.slug]),
+            {"name": "Ministry", "kind": "ministry", "website": payload},
+        ),
+        (
+            reverse("members:document_add", args=[world.member.slug]),
+            {"title": "Doc", "kind": "report", "dated": "2026-03-01", "url": payload},
+        ),
+        (
+            reverse("commitments:progress", args=[world.implemented.identifier]),
+            {
+                "milestone": "",
+                "level": "substantial",
+                "narrative": "Done.",
+                **_evidence("Report"),
+                "evidence-0-url": payload,
+            },
+        ),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        if response.status_code == 302:
+            # Saved: then only as a web address (a scheme-less "//host" becomes https).
+            continue
+        assert response.status_code == 200, url
+        assert b'class="error-summary"' in response.content, url
+    for page in (
+        reverse("members:detail", args=[world.member.slug]),
+        reverse("members:repository", args=[world.member.slug]),
+        world.implemented.get_absolute_url(),
+    ):
+        assert html_problems(client.get(page).content) == []
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _set(obj, names, value: str) -> None:
+    """The value in each field, cut to the field's length (as its form would have refused)."""
+    for name in names:
+        limit = obj._meta.get_field(name).max_length
+        setattr(obj, name, value[:limit] if limit else value)
+    obj.save()
+
+
+def _fill(commitment, milestone, value: str) -> None:
+    _set(
+        commitment,
+        ("title", "short_title", "problem", "status_quo", "description", "contribution"),
+        value,
+    )
+    _set(milestone, ("title", "expected_output"), value)
+
+
+def _hostile_plan(world, value):
+    plan = world.cocreation
+    _set(plan, ("title", "introduction"), value)
+    _fill(world.commitment, world.milestone, value)
+    return plan
+
+
+@pytest.mark.parametrize("label, value", list(enumerate(corpus.batches(1000), 1)))
+def test_pdf_document_html_is_inert(rf, world, label, value):
+    """The HTML WeasyPrint lays out holds the hostile text as text."""
+    plan = _hostile_plan(world, value)
+    html = pdf.render_document(plan, language="en").html
+    assert html_problems(html) == []
+    assert corpus.LITERAL in text_of(html)
+
+
+def test_pdf_file_has_no_script_and_no_hostile_link(world):
+    """The PDF itself: no JavaScript action, no link to a javascript: address."""
+    plan = _hostile_plan(world, " ".join(corpus.batches(5000)))
+    data = pdf.write_pdf(pdf.render_document(plan, language="en").html).content
+    assert data.startswith(b"%PDF-")
+    lowered = data.lower()
+    assert b"/javascript" not in lowered
+    assert b"/js " not in lowered and b"/js(" not in lowered
+    assert b"(javascript" not in lowered
+    assert b"/launch" not in lowered
+
+
+# --- Open data ----------------------------------------------------------------------------------
+
+
+def _csv_rows(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(content)))
+
+
+def _strings(data) -> list[str]:
+    """Every string value in a parsed JSON document."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        data = list(data.values())
+    if isinstance(data, list):
+        return [text for item in data for text in _strings(item)]
+    return []
+
+
+def _json(response):
+    return json.loads(b"".join(response.streaming_content))
+
+
+@pytest.mark.parametrize("payload", [*corpus.FORMULAS, corpus.by_name("sql")], ids=lambda p: p.name)
+def test_open_data_neutralises_formulas(client, world, payload):
+    """Every cell a spreadsheet would run (=, +, -, @, tab, carriage return first) is prefixed
+    in the CSV files; the JSON files stay valid and hold the text unchanged."""
+    value = payload.text
+    _fill(world.commitment, world.milestone, value)
+    Input.objects.create(
+        space=world.cocreation,
+        member=world.member,
+        source=Input.Source.EMAIL,
+        text=value,
+        author_name=value,
+        organisation_name=value,
+        received_on=datetime.date(2026, 1, 10),
+        recorded_by=world.user,
+    )
+    plan = world.cocreation.identifier
+    urls = {
+        "explorer": reverse("commitments:explorer_download", kwargs={"fmt": "csv"}),
+        "commitments": reverse("commitments:plan_commitments", kwargs={"plan": plan, "fmt": "csv"}),
+        "milestones": reverse("commitments:plan_milestones", kwargs={"plan": plan}),
+        "register": reverse("commitments:plan_register", kwargs={"plan": plan, "fmt": "csv"}),
+    }
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        rows = _csv_rows(response)
+        assert any(value.strip() in cell for row in rows for cell in row), name
+        assert formula_cells(rows) == [], name
+    for url in (
+        reverse("commitments:explorer_download", kwargs={"fmt": "json"}),
+        reverse("commitments:plan_commitments", kwargs={"plan": plan, "fmt": "json"}),
+        reverse("commitments:plan_register", kwargs={"plan": plan, "fmt": "json"}),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert value in _strings(_json(response)), url
+
+
+def test_open_data_of_the_whole_corpus(client, world):
+    """The corpus in every text cell: the CSV parses into the same number of columns on every
+    row (no quote or line break breaks out of its cell), the JSON is valid."""
+    _fill(world.commitment, world.milestone, " ".join(corpus.batches(5000)))
+    plan = world.cocreation.identifier
+    rows = _csv_rows(
+        client.get(reverse("commitments:plan_commitments", kwargs={"plan": plan, "fmt": "csv"}))
+    )
+    assert len({len(row) for row in rows}) == 1
+    assert len(rows) == 1 + world.cocreation.commitments.count()
+    data = _json(
+        client.get(reverse("commitments:plan_commitments", kwargs={"plan": plan, "fmt": "json"}))
+    )
+    assert corpus.LITERAL in json.dumps(data, ensure_ascii=False)
+
+
+# --- Email --------------------------------------------------------------------------------------
+
+
+def _sent():
+    """The messages the worker delivered (tasks run inline in tests)."""
+    return list(mail.outbox)
+
+
+@pytest.mark.parametrize("payload", [*corpus.HEADERS, *corpus.MARKUP[:3]], ids=lambda p: p.name)
+def test_notification_emails_are_plain_and_one_line_subjects(
+    world, payload, django_capture_on_commit_callbacks
+):
+    """A comment whose author's name, target's title and text are hostile: the email has no
+    HTML part (or an escaped one), and its subject stays one line."""
+    author = UserFactory(display_name=payload.text.replace("\x00", ""))
+    world.commitment.title = payload.text
+    world.commitment.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_services.comment_post(
+            actor=author, target=world.commitment, body=payload.text
+        )
+        reply_author = UserFactory(display_name=payload.text)
+        comment_services.comment_post(
+            actor=reply_author, target=world.commitment, body="A reply.", parent=comment
+        )
+    messages = _sent()
+    assert messages, "the reply notifies the comment's author"
+    for message in messages:
+        assert header_problems(message) == []
+        for content, mimetype in getattr(message, "alternatives", []):
+            assert mimetype != "text/html" or html_problems(content) == []
+
+
+@pytest.mark.parametrize("payload", corpus.HEADERS, ids=lambda p: p.name)
+def test_member_emails_have_one_line_subjects(
+    client, world, payload, django_capture_on_commit_callbacks
+):
+    """The invitation names the member and the decision on a request names the organisation in
+    the subject: a line break typed into either does not add a header."""
+    world.member.name = payload.text
+    world.member.save()
+    world.organisation.name = payload.text
+    world.organisation.save()
+    applicant = UserFactory()
+    request = OrganisationMembershipFactory(
+        organisation=world.organisation,
+        user=applicant,
+        status=OrganisationMembership.Status.PENDING,
+    )
+    client.force_login(world.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite = client.post(
+            reverse("members:team", args=[world.member.slug]),
+            {"email": "new.officer@example.org", "role": "officer"},
+        )
+        decide = client.post(
+            reverse("members:membership_decide", args=[world.organisation.slug, request.pk]),
+            {"decision": "approve"},
+        )
+    assert invite.status_code == 302 and decide.status_code == 302
+    messages = _sent()
+    assert len(messages) == 2
+    for message in messages:
+        assert header_problems(message) == []
