@@ -8,8 +8,10 @@
 
 It starts gunicorn (production settings: DEBUG off, persistent database connections, the Redis
 cache) on 127.0.0.1, loads each page with wrk (Debian's `wrk`) for a fixed time, and prints one
-table: page, SQL queries (counted in-process on a warm cache, as the server runs them), requests
-per second, p50 and p99 latency, and errors (non-2xx/3xx answers and socket errors). Each page
+table: page, SQL queries (counted in-process on warm caches, as the server runs them; for
+visitors who are not signed in, "rendered/served": the page rendered, then served from the page
+cache), requests per second, p50 and p99 latency, and errors (non-2xx/3xx answers and socket
+errors). Each page
 is loaded anonymously and signed in (a session cookie of a seeded user). The load generator,
 the server and the database share the machine.
 """
@@ -18,34 +20,11 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PORT = 8123
-
-
-def production_env(static_root: str) -> dict:
-    env = dict(os.environ)
-    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ogp_bench")
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
-    env.update(
-        DJANGO_SETTINGS_MODULE="ogp_platform.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_BEHIND_TLS_PROXY="0",
-        DJANGO_STATIC_ROOT=static_root,
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    return env
+from _server import PORT, gunicorn, production_env, setup_django
 
 
 def pages() -> list[tuple[str, str]]:
@@ -92,10 +71,9 @@ def _report_url(plan) -> str:
     return report_url(plan)
 
 
-def query_counts(urls, cookie_user) -> dict[tuple[str, bool], int]:
-    from django.db import connection
+def query_counts(urls, cookie_user) -> dict[tuple[str, bool], str]:
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import override_settings
 
     result = {}
     for signed_in in (False, True):
@@ -103,13 +81,23 @@ def query_counts(urls, cookie_user) -> dict[tuple[str, bool], int]:
         if signed_in:
             client.force_login(cookie_user)
         for _name, url in urls:
-            client.get(url)  # warm: caches filled as in a running server
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            if response.status_code != 200:
-                sys.exit(f"{url} answered {response.status_code}")
-            result[(url, signed_in)] = len(queries)
+            client.get(url)  # warm: content types, sessions… as in a running server
+            with override_settings(PAGE_CACHE_SECONDS=0):
+                rendered = _count(client, url)
+            served = _count(client, url)
+            result[(url, signed_in)] = str(served) if served == rendered else f"{rendered}/{served}"
     return result
+
+
+def _count(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    if response.status_code != 200:
+        sys.exit(f"{url} answered {response.status_code}")
+    return len(queries)
 
 
 def session_cookie(user) -> str:
@@ -161,47 +149,31 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk")
 
     static_root = tempfile.mkdtemp(prefix="ogp-bench-static-")
-    env = production_env(static_root)
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    env = production_env(
+        static_root,
+        database_url=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ogp_bench"),
+        redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"),
+    )
+    setup_django(env)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
     urls = pages()
     user = get_user_model().objects.filter(email__endswith="@bench.ogp.invalid").order_by("pk")[1]
     queries = query_counts(urls, user)
     cookie = session_cookie(user)
 
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "ogp_platform.wsgi:application",
-            f"--bind=127.0.0.1:{PORT}",
-            f"--workers={args.workers}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        rows = []
-        for name, url in urls:
-            for signed_in in (False, True):
-                wrk(url, 2, args.connections, cookie if signed_in else "")  # warm-up
-                result = wrk(url, args.seconds, args.connections, cookie if signed_in else "")
-                rows.append((name, "yes" if signed_in else "no", queries[(url, signed_in)], result))
+        with gunicorn(env, workers=args.workers):
+            rows = []
+            for name, url in urls:
+                for signed_in in (False, True):
+                    cookie_header = cookie if signed_in else ""
+                    wrk(url, 2, args.connections, cookie_header)  # warm-up
+                    result = wrk(url, args.seconds, args.connections, cookie_header)
+                    rows.append(
+                        (name, "yes" if signed_in else "no", queries[(url, signed_in)], result)
+                    )
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(static_root, ignore_errors=True)
 
     print(
@@ -209,10 +181,10 @@ def main() -> None:
         f"{args.seconds} s a page, {os.cpu_count()} cores shared by all"
     )
     header = ("page", "signed in", "SQL", "req/s", "p50 ms", "p99 ms", "errors")
-    print("{:38} {:9} {:>4} {:>8} {:>8} {:>8} {:>7}".format(*header))
+    print("{:38} {:9} {:>5} {:>8} {:>8} {:>8} {:>7}".format(*header))
     for name, signed_in, sql, r in rows:
         print(
-            f"{name:38} {signed_in:9} {sql:>4} {r['rps']:>8.1f} {r['p50']:>8.1f} "
+            f"{name:38} {signed_in:9} {sql:>5} {r['rps']:>8.1f} {r['p50']:>8.1f} "
             f"{r['p99']:>8.1f} {r['errors']:>7}"
         )
 

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
+from ogp_platform import pagecache
 
 from . import policies
 from .models import (
@@ -284,6 +285,7 @@ def commitment_move(*, actor, commitment: Commitment, direction: str) -> None:
 def _touch(plan: ActionPlan) -> None:
     """The plan changed (its commitments did): cached exports and pages key on this."""
     ActionPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+    pagecache.objects_changed(plan)
 
 
 # --- Milestones ----------------------------------------------------------------------------

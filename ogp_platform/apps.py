@@ -20,3 +20,8 @@ class OgpPlatformConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(sync_site, sender=self)
+
+        from . import page_scopes, pagecache
+
+        page_scopes.register()
+        pagecache.connect_signals()

@@ -20,6 +20,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
+# The suite runs in one process: the page cache is on with or without Redis, so every test that
+# reads a public page after a change also proves the change reached the cache.
+PAGE_CACHE_SECONDS = 60
 if REDIS_URL:
     # The suite flushes its cache between tests: keep it in a Redis database of its own so that
     # neither the broker's queues nor a developer's data are touched.

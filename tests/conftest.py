@@ -30,6 +30,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def no_page_cache(settings):
+    """For the tests that count what rendering a page costs: visitors who are not signed in
+    would otherwise be served the page from the page cache (ogp_platform/pagecache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _queued_mail(settings):
     # pytest-django installs the locmem backend as EMAIL_BACKEND; put the platform's queue back

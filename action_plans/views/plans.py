@@ -3,10 +3,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ogp_platform import pagecache
 from ogp_platform.members.views.common import member_breadcrumbs, visible_member
 from ogp_platform.viewtools import add_service_errors, form_page, guarded, require
 
@@ -116,11 +118,18 @@ def create(request, slug):
 
 
 @require_GET
+@pagecache.cached_page(pagecache.owner_by(ActionPlan, "identifier", "member_id"))
 def detail(request, identifier):
     plan = _plan(request, identifier)
     user = request.user
-    commitments = selectors.plan_commitments(plan=plan)
     can_edit = policies.can_edit_plan(user, plan)
+    if can_edit:
+        commitments, list_version = selectors.plan_commitments(plan=plan, for_checklist=True), None
+    else:
+        # Everyone who cannot edit sees the same list: its HTML is kept in the cache for as long
+        # as nothing of the member changes, and the commitments are read only to render it.
+        commitments = SimpleLazyObject(lambda: selectors.plan_commitments(plan=plan))
+        list_version = pagecache.version(pagecache.EPOCH, pagecache.member_scope(plan.member_id))
     transitions = policies.transitions_for(user, plan)
     return render(
         request,
@@ -135,6 +144,7 @@ def detail(request, identifier):
                 else None
             ),
             "can_edit": can_edit,
+            "list_version": list_version,
             "can_change_deadline": policies.can_change_deadline(user, plan),
             "actions": [
                 {"name": name, **ACTIONS[name]} for name, allowed in transitions.items() if allowed

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from ogp_platform import pagecache
+
 from ..models import PolicyArea
 from . import cells, columns
 from .members import resolve_members
@@ -58,6 +60,9 @@ def import_commitments(
         _run(state)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # Written in bulk, past the model signals: every cached public page may show it.
+            pagecache.changed(pagecache.EPOCH)
     summary.notes.sort(key=lambda note: (note.row or 0, note.level != SKIPPED))
     summary.seconds = time.monotonic() - started
     return summary

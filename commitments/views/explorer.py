@@ -2,12 +2,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ogp_platform import pagecache
+
 from ..explorer import ExplorerFilterForm, commitment_explorer
 
 PAGE_SIZE = 20
 
 
 @require_GET
+@pagecache.cached_page(lambda request: (pagecache.EPOCH, pagecache.DIRECTORY, pagecache.EXPLORER))
 def explorer(request):
     """Commitments of every member, filtered and searched through the query string, so that
     every state of the page has a URL to share. Invalid filter values are ignored, and the form

@@ -2,12 +2,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from ogp_platform import pagecache
 from ogp_platform.members.views.common import member_breadcrumbs
 
 from .. import policies, selectors
+from ..models import Commitment
 
 
 @require_GET
+@pagecache.cached_page(pagecache.owner_by(Commitment, "identifier", "plan__member_id"))
 def detail(request, identifier):
     """A commitment in OGP's template: its sections, values, institutions, milestones, progress
     and assessment."""

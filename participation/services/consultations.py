@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ogp_platform import pagecache
+
 from .. import policies
 from ..interface import adapter_for, is_participable
 from ..models import Consultation
@@ -301,6 +303,7 @@ def _stamp(consultations, due: Q, stamp: str, now, reason: str, *, then=None) ->
                 setattr(consultation, stamp, now)
                 changed.append(consultation)
         if changed:
+            pagecache.objects_changed(*changed)
             Consultation.history.bulk_history_create(
                 changed, update=True, default_change_reason=reason, default_date=now
             )

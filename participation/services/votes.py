@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ogp_platform import pagecache
+
 from .. import policies, selectors
 from ..interface import adapter_for
 from ..models import Comment, CommentVote, Follow, Vote
@@ -102,6 +104,7 @@ def comment_upvote_toggle(*, actor, comment: Comment, upvoted: bool | None = Non
         CommentVote.objects.bulk_create(
             [CommentVote(comment=comment, user=actor)], ignore_conflicts=True
         )
+        pagecache.objects_changed(comment)
     else:
         existing.delete()
     return upvoted
@@ -110,7 +113,9 @@ def comment_upvote_toggle(*, actor, comment: Comment, upvoted: bool | None = Non
 def follow(*, actor, target) -> None:
     """Follow the target to hear of new comments and consultations. Idempotent."""
     _require(policies.can_follow(actor, target))
-    Follow.objects.bulk_create([Follow(**_on(target), user=actor)], ignore_conflicts=True)
+    follow = Follow(**_on(target), user=actor)
+    Follow.objects.bulk_create([follow], ignore_conflicts=True)
+    pagecache.objects_changed(follow)
 
 
 def unfollow(*, actor, target) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ogp_platform import pagecache
 from ogp_platform.forms import ServiceModelForm
 from ogp_platform.members.views.common import member_breadcrumbs
 from ogp_platform.viewtools import add_service_errors, form_page, guarded, require
@@ -179,6 +180,18 @@ def _space(request, content_type_id: int, object_id: int):
     return _readable_space(request, model._default_manager.filter(pk=object_id).first())
 
 
+def _space_member_id(content_type_id: int, object_id: int):
+    """The member owning the space, for the page cache (None: no such participable space)."""
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        return None
+    if model is None or not interface.is_participable(model):
+        return None
+    space = model._default_manager.filter(pk=object_id).first()
+    return interface.adapter_for(space).member(space).pk if space is not None else None
+
+
 def _input(request, pk: int) -> tuple[Input, object]:
     item = get_object_or_404(
         Input.objects.select_related(
@@ -303,6 +316,7 @@ def register(request, content_type_id, object_id):
 
 
 @require_GET
+@pagecache.cached_page(pagecache.owner_scopes("participation.space", _space_member_id))
 def report(request, content_type_id, object_id):
     """The public report "How input was considered", for whoever may read the space."""
     space = _space(request, content_type_id, object_id)

@@ -197,6 +197,11 @@ def test_tour_as_a_citizen(demo, english_context, screenshot):
     tour.check("comment-error")
     tour.visit("notifications", reverse("participation:notifications_settings"))
     tour.visit("profile", reverse("profile"))
+    tour.visit("account-delete", reverse("accounts:delete"))
+    page.get_by_label("Your password").fill("not my password")
+    page.get_by_role("button", name="Delete my account").click()
+    page.get_by_role("alert").first.wait_for()
+    tour.check("account-delete-error")
     tour.assert_clean()
 
 
@@ -240,6 +245,9 @@ def test_tour_as_an_ogp_admin(demo, english_context, screenshot, tmp_path):
     tour.visit("moderation", reverse("participation:moderation_queue"))
     reported = Report.objects.first().comment_id
     tour.visit("moderation-comment", reverse("participation:moderation_comment", args=[reported]))
+    tour.visit("audit-log", reverse("audit:log"))
+    page.goto(reverse("audit:log") + "?date_from=2030-01-01&date_to=2020-01-01")  # a 400
+    tour.check("audit-log-error")
     tour.visit("onboarding", reverse("members:onboarding_dashboard"))
     tour.visit("onboarding-checklist", reverse("members:onboarding", args=["jurmala"]))
     tour.visit("onboarding-step", reverse("members:onboarding_eligibility", args=["jurmala"]))

@@ -122,6 +122,7 @@ def test_directory_query_count_does_not_grow(client):
     assert small == large <= 6
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_member_page_query_count_does_not_grow(client):
     member = make_members(1)[0]
     small = count_queries(client, member.get_absolute_url())

@@ -576,6 +576,7 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 @pytest.mark.parametrize("actor", [ANONYMOUS, CSO_MEMBER, OFFICER])
 def test_the_commitment_page_costs_the_same_with_50_and_500_comments(client, actor):
     """The commitment page, with its comments section, makes the same number of queries with

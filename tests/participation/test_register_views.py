@@ -481,6 +481,7 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 @pytest.mark.parametrize("as_officer", [False, True], ids=["anonymous", "officer"])
 def test_the_report_costs_the_same_queries_for_5_and_50_inputs(client, as_officer):
     small, small_officer = filled_plan(5)

@@ -3,7 +3,9 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
+from ogp_platform import pagecache
 from ogp_platform.bench import seed_bench
 
 
@@ -26,6 +28,13 @@ class Command(BaseCommand):
             counts = seed_bench(scale, seed=seed, log=lambda m: self.stdout.write(f"  {m}"))
         except ValueError as error:
             raise CommandError(str(error)) from error
+        # Written in bulk, past the model signals: no cached page may survive it.
+        pagecache.changed(pagecache.EPOCH)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics, as autovacuum would gather them in a while: without
+            # them the planner guesses one row where there are thousands.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Seeded scale {scale:g} in {seconds:.1f} s"))
         for key, value in counts.named.items():

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ... import pagecache
 from .. import forum, policies, selectors, services
 from ..forms import (
     DirectoryFilterForm,
@@ -15,7 +16,7 @@ from ..forms import (
     MemberDetailsForm,
     StatusForm,
 )
-from ..models import Institution, Invitation, MemberRole
+from ..models import Institution, Invitation, Member, MemberRole
 from .common import (
     add_service_errors,
     form_page,
@@ -30,6 +31,7 @@ PAGE_SIZE = 20
 
 
 @require_GET
+@pagecache.cached_page(lambda request: (pagecache.EPOCH, pagecache.DIRECTORY))
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -53,6 +55,7 @@ def directory(request):
 
 
 @require_GET
+@pagecache.cached_page(pagecache.owner_by(Member, "slug", "pk"))
 def detail(request, slug):
     member = selectors.member_detail(user=request.user, slug=slug)
     if member is None:
