@@ -4,10 +4,10 @@ GET changes anything.
 Each URL pattern of the project is in exactly one of three tables: READ_ONLY (pages and
 downloads), STATE_CHANGING (with the test file, and the test functions, that hold its
 permission matrix: anonymous, signed in without the right, with the right) and THIRD_PARTY
-(allauth's account pages). The Django admin and the media route that exists only with DEBUG
-on are set aside. A new view fails `test_every_url_is_classified_once` until it is
-classified; a permission test that is moved or renamed fails
-`test_every_state_changing_url_has_a_permission_test`.
+(allauth's account pages). The Django admin (its own permission system) is set aside;
+uploaded files have no route of their own (views that check permissions serve them). A new
+view fails `test_every_url_is_classified_once` until it is classified; a permission test
+that is moved or renamed fails `test_every_state_changing_url_has_a_permission_test`.
 
 `test_no_get_changes_anything` loads the demo data and asks for every URL with GET, with real
 arguments, as an anonymous visitor and as the most powerful user there is (a superuser in
