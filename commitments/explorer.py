@@ -2,14 +2,15 @@
 
 Every filter is optional and travels in the query string, so each state of the explorer has a
 URL of its own that can be shared. Searching uses PostgreSQL's full-text search where the
-database is PostgreSQL (with the GIN index of migration 0002) and a plain substring match
-elsewhere (SQLite in development).
+database is PostgreSQL (a stored, indexed vector: migration 0006) and a plain substring
+match elsewhere (SQLite in development).
 """
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, router
 from django.db.models import Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +42,9 @@ _NEWEST = ("-plan__start_date", "plan__member__name", "-plan__sequence", "positi
 
 
 def _search_vector():
-    # Exactly the expression of the GIN index created in migration 0002: keep them in step.
-    return SearchVector("search_document", config="simple")
+    """The search document's stored tsvector: a column PostgreSQL generates and indexes
+    (migration 0006), unknown to the model."""
+    return RawSQL('"commitments_commitment"."search_vector"', [], output_field=SearchVectorField())
 
 
 def _uses_postgres_search() -> bool:
@@ -74,10 +76,10 @@ def commitment_explorer(
 
     `q` searches the commitment's search document (ids, title, template sections). On PostgreSQL
     it is a full-text query in web-search syntax ("quoted phrases", -excluded, or) with the
-    `simple` configuration, answered by the GIN index of migration 0002, and results are ranked
-    by relevance. Other databases have no full-text search: every word of `q` must appear in the
-    document (case-insensitively for ASCII letters only: SQLite's LIKE does not fold "Ā" to "ā"),
-    and "relevance" falls back to the newest plans first.
+    `simple` configuration, answered by the GIN index of the stored vector (migration 0006), and
+    results are ranked by relevance. Other databases have no full-text search: every word of `q`
+    must appear in the document (case-insensitively for ASCII letters only: SQLite's LIKE does
+    not fold "Ā" to "ā"), and "relevance" falls back to the newest plans first.
 
     `sort` is one of `Sort`: relevance (the default), newest plan first, id or title.
     """

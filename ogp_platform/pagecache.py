@@ -90,7 +90,9 @@ def generations(scopes) -> dict | None:
 
 def version(*scopes: str) -> str | None:
     """One string naming the current generations of the scopes, to key a cached fragment on
-    (None when the cache cannot say: render the fragment)."""
+    (None when the page cache is off or the cache cannot say: render the fragment)."""
+    if not _enabled():
+        return None
     current = generations(scopes)
     return None if current is None else "-".join(str(current[scope]) for scope in scopes)
 

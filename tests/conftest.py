@@ -32,8 +32,8 @@ def _fresh_cache():
 
 @pytest.fixture
 def no_page_cache(settings):
-    """For the tests that count what rendering a page costs: visitors who are not signed in
-    would otherwise be served the page from the page cache (ogp_platform/pagecache.py)."""
+    """For the tests that count what rendering a page costs: pages and shared fragments would
+    otherwise come from the page cache (ogp_platform/pagecache.py)."""
     settings.PAGE_CACHE_SECONDS = 0
 
 

@@ -367,3 +367,30 @@ def test_officers_get_their_own_list_with_its_controls(client, commitment):
     assert (
         b'name="direction" value="down"' in get(client, commitment.plan.get_absolute_url()).content
     )
+
+
+def test_the_commitment_parts_kept_for_people_who_cannot_change_it_follow_changes(
+    client, commitment
+):
+    """Signed-in people who may not edit, report on or assess the commitment share the HTML of
+    its sections, milestones, progress and assessment."""
+    client.force_login(UserFactory())
+    url = commitment.get_absolute_url()
+    get(client, url)
+    MilestoneFactory(commitment=commitment, title="A milestone added since")
+    commitment.problem = "A problem described since."
+    commitment.save()
+    html = get(client, url).content
+    assert b"A milestone added since" in html
+    assert b"A problem described since." in html
+
+
+def test_people_who_can_change_the_commitment_get_their_controls(client, commitment):
+    commitment.plan.status = "draft"
+    commitment.plan.save()
+    MilestoneFactory(commitment=commitment)
+    client.force_login(UserFactory())
+    client.get(commitment.get_absolute_url())  # may fill the shared parts (or be refused)
+    client.force_login(MemberRoleFactory(member=commitment.plan.member).user)
+    html = get(client, commitment.get_absolute_url()).content
+    assert b"Add a milestone" in html
