@@ -77,3 +77,11 @@ def test_dockerfile_installs_weasyprint_libraries_and_fonts():
     assert "compilemessages" in dockerfile
     assert "collectstatic" in dockerfile
     assert "USER " in dockerfile  # does not run as root
+
+
+def test_redis_memory_is_bounded_and_evicts_only_expiring_keys():
+    """The page cache fills Redis with pages that expire; the broker's queues and the page
+    cache's generation counters (no expiry) must never be evicted to make room."""
+    command = SERVICES["redis"]["command"]
+    assert "--maxmemory" in command
+    assert command[command.index("--maxmemory-policy") + 1] == "volatile-lru"
