@@ -1,5 +1,7 @@
 """Plans are participable: people comment on a plan, and consultations are held on it."""
 
+from django.db.models import prefetch_related_objects
+
 from ogp_platform.members.policies import can_draft_plans
 
 from . import policies
@@ -7,6 +9,12 @@ from .models import ActionPlan
 
 
 class PlanParticipation:
+    # What `may_read` reads beyond the object (the plan's member), from the object.
+    related = ("member",)
+
+    def prepare(self, objects: list) -> None:
+        prefetch_related_objects(objects, *self.related)
+
     def title(self, plan: ActionPlan) -> str:
         return f"{plan.identifier} {plan.title}"
 

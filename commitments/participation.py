@@ -7,6 +7,8 @@ from .models import Commitment, Milestone
 
 
 class CommitmentParticipation(PlanParticipation):
+    related = ("plan__member",)
+
     def title(self, commitment: Commitment) -> str:
         return f"{commitment.identifier} {commitment.title}"
 
@@ -27,6 +29,8 @@ class CommitmentParticipation(PlanParticipation):
 
 
 class MilestoneParticipation(PlanParticipation):
+    related = ("commitment__plan__member",)
+
     def title(self, milestone: Milestone) -> str:
         return milestone.title
 

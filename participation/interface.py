@@ -43,6 +43,10 @@ class Participable(Protocol):
         """What the space holds that an input can be taken into (a plan's commitments), for
         the register's responses. Optional: an adapter without it offers nothing."""
 
+    def prepare(self, objects: list) -> None:
+        """Load, in a few queries, what `title` and `may_read` need for many objects of the
+        model at once (a list of what someone follows). Optional."""
+
 
 _adapters: dict[type[models.Model], Participable] = {}
 

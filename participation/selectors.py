@@ -374,6 +374,14 @@ def follows_of(user) -> list[dict]:
         .prefetch_related("target")
         .order_by("-created_at", "-pk")
     )
+    by_model = {}
+    for follow in follows:
+        if follow.target is not None and is_participable(follow.target):
+            by_model.setdefault(type(follow.target), []).append(follow.target)
+    for model, targets in by_model.items():
+        prepare = getattr(adapter_for(model), "prepare", None)
+        if prepare is not None:
+            prepare(targets)
     rows = []
     for follow in follows:
         target = follow.target

@@ -182,3 +182,29 @@ def test_tokens_are_long_random_and_distinct():
     first, second = setting_for(UserFactory()), setting_for(UserFactory())
     assert len(first.unsubscribe_token) >= 40
     assert first.unsubscribe_token != second.unsubscribe_token
+
+
+def test_the_settings_page_costs_the_same_for_2_and_8_followed_plans_and_commitments(client):
+    """What `title` and `may_read` need of each followed object is read per kind of object,
+    not per object (each commitment here is in a plan of its own, of a member of its own)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participation.services import votes
+    from tests.participation.test_comments import plan_in_consultation
+
+    def count(n: int) -> int:
+        user = UserFactory()
+        for _ in range(n):
+            commitment = CommitmentFactory(plan=plan_in_consultation())
+            votes.follow(actor=user, target=commitment)
+            votes.follow(actor=user, target=commitment.plan)
+        client.force_login(user)
+        url = reverse("participation:notifications_settings")
+        client.get(url)  # content types are cached once per process
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.content.decode().count("Stop following") == 2 * n
+        return len(queries)
+
+    assert count(2) == count(8)
