@@ -24,7 +24,10 @@ def message_to_dict(message: EmailMessage) -> dict:
             content = content.encode()
         attachments.append([filename, base64.b64encode(content).decode("ascii"), mimetype])
     return {
-        "subject": str(message.subject),
+        # On one line, whatever the sender built it from: names people typed (a member's, an
+        # organisation's) may hold line breaks, which a mail header must not (Django would
+        # refuse to send it, and a header could be smuggled in).
+        "subject": " ".join(str(message.subject).split()),
         "body": str(message.body),
         "from_email": message.from_email,
         "to": list(message.to),

@@ -70,7 +70,7 @@ def _send_confirmation(user) -> None:
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         subject = render_to_string("accounts/email/account_deleted_subject.txt", context)
         body = render_to_string("accounts/email/account_deleted.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    send_mail(subject, body, None, [user.email])
 
 
 def _forget_participation(user) -> None:

@@ -234,13 +234,6 @@ def institution_save(*, actor, member: Member, institution: Institution | None =
 # --- Roles and invitations -----------------------------------------------------------------
 
 
-def _subject(text: str) -> str:
-    """A mail subject on one line: names typed into the platform (a member's, an
-    organisation's) may hold line breaks, which a mail header must not (Django refuses to send
-    it, and a header could be smuggled in)."""
-    return " ".join(text.split())
-
-
 def _send_invitation(invitation: Invitation, token: str) -> None:
     path = reverse("members:invitation", kwargs={"token": token})
     context = {
@@ -256,7 +249,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
         "site": settings.SITE_NAME,
     }
     send_mail(
-        _subject(subject),
+        subject,
         render_to_string("members/email/invitation.txt", context),
         None,
         [invitation.email],
@@ -453,9 +446,7 @@ def organisation_decide_membership(
     membership.decided_by = actor
     _save(membership, actor, ["status", "decided_at", "decided_by"])
     send_mail(
-        _subject(
-            _("Your request to join %(organisation)s") % {"organisation": membership.organisation}
-        ),
+        _("Your request to join %(organisation)s") % {"organisation": membership.organisation},
         render_to_string("members/email/membership_decided.txt", {"membership": membership}),
         None,
         [membership.user.email],

@@ -170,25 +170,24 @@ def _readable_space(request, obj):
     return obj
 
 
-def _space(request, content_type_id: int, object_id: int):
+def _find_space(content_type_id: int, object_id: int):
+    """The participable object the URL names, or None."""
     try:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
     except ContentType.DoesNotExist:
-        raise Http404 from None
+        return None
     if model is None or not interface.is_participable(model):
-        raise Http404
-    return _readable_space(request, model._default_manager.filter(pk=object_id).first())
+        return None
+    return model._default_manager.filter(pk=object_id).first()
+
+
+def _space(request, content_type_id: int, object_id: int):
+    return _readable_space(request, _find_space(content_type_id, object_id))
 
 
 def _space_member_id(content_type_id: int, object_id: int):
     """The member owning the space, for the page cache (None: no such participable space)."""
-    try:
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-    except ContentType.DoesNotExist:
-        return None
-    if model is None or not interface.is_participable(model):
-        return None
-    space = model._default_manager.filter(pk=object_id).first()
+    space = _find_space(content_type_id, object_id)
     return interface.adapter_for(space).member(space).pk if space is not None else None
 
 
