@@ -26,10 +26,12 @@ COPY use_cases use_cases
 RUN pip install .
 
 COPY . .
-# Build-time only: these settings never serve a request.
-RUN DJANGO_SECRET_KEY=build-only DJANGO_STATIC_ROOT=/app/staticfiles \
-      python manage.py collectstatic --noinput -v0 \
- && DJANGO_SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv -v0 \
+# Build-time only: these settings never serve a request (no database, Redis or mail is needed to
+# collect static files and compile the translations).
+RUN export DJANGO_SECRET_KEY=build-only DJANGO_SINGLE_PROCESS=1 \
+      DJANGO_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
+ && DJANGO_STATIC_ROOT=/app/staticfiles python manage.py collectstatic --noinput -v0 \
+ && python manage.py compilemessages --ignore=.venv -v0 \
  && mkdir -p /app/media && chown ogp:ogp /app/media
 
 USER ogp

@@ -45,6 +45,9 @@ def production_env(static_root: str, *, database_url: str, redis_url: str) -> di
         DJANGO_STATIC_ROOT=static_root,
         DJANGO_LOG_LEVEL="WARNING",
     )
+    # Production settings refuse to start without a mail backend; the scripts that count mail
+    # set their own.
+    env.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     return env
 
 
