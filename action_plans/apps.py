@@ -13,3 +13,7 @@ class ActionPlansConfig(AppConfig):
         from .participation import PlanParticipation
 
         interface.register(ActionPlan, PlanParticipation())
+
+        from . import dashboard
+
+        dashboard.register()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ogp_platform.members.models import Member
+from ogp_platform.text import validate_single_line
 
 # OGP: a plan runs two or four years, with at least 20 months of implementation.
 PLAN_LENGTHS_IN_MONTHS = ((20, 24), (44, 48))
@@ -80,7 +81,7 @@ class ActionPlan(models.Model):
     )
     sequence = models.PositiveSmallIntegerField(_("number"))
     identifier = models.CharField(_("plan id"), max_length=16, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     language = models.CharField(
         _("language of the plan"),
         max_length=16,

@@ -1,16 +1,23 @@
 """Reads of action plans, already filtered to what the user may see."""
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, IntegerField, Prefetch, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from participation.selectors import content_type_of, pending_input_count
+from participation.selectors import (
+    consultations_by_space,
+    content_type_of,
+    pending_input_count,
+    pick_current,
+)
 
 from . import policies
-from .models import ActionPlan, PlanTransition
+from .models import ActionPlan, PdfExport, PlanTransition
 
 
 @dataclass
@@ -172,3 +179,72 @@ def plan_commitments(*, plan: ActionPlan, for_checklist: bool = False) -> list:
     return list(
         commitments.annotate(milestone_count=Count("milestones")).order_by("position", "number")
     )
+
+
+# --- My work (ogp_platform/dashboard.py) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The next date a plan's team works towards: what it is, when, and whether it passed."""
+
+    label: str
+    date: datetime.date
+    overdue: bool = False
+
+
+def plan_next_deadline(plan: ActionPlan, consultations, today: datetime.date) -> Deadline | None:
+    """While a plan is being written, its submission deadline (or the close of its open
+    consultation, when that comes first); in implementation, the end of the plan; none while
+    OGP has it or once it left the cycle. `consultations`: the plan's, newest first."""
+    Status = ActionPlan.Status
+    if plan.status in (Status.DRAFT, Status.COCREATION):
+        deadline = Deadline(
+            _("Submission deadline"),
+            plan.submission_deadline,
+            overdue=plan.submission_deadline < today,
+        )
+        current = pick_current(consultations)
+        if current is not None and current.is_open:
+            closes = timezone.localdate(current.closes_at)
+            if closes <= deadline.date:
+                return Deadline(_("Consultation closes"), closes)
+        return deadline
+    if plan.status == Status.IMPLEMENTATION:
+        return Deadline(_("End of implementation"), plan.end_date, overdue=plan.end_date < today)
+    return None
+
+
+def plans_of_members(*, members, limit: int) -> tuple[list[ActionPlan], int]:
+    """The members' plans, those still in their cycle first, then the newest (at most `limit`,
+    each with its member and `next_deadline`), and how many there are. Three queries."""
+    plans = ActionPlan.objects.filter(member__in=members)
+    count = plans.count()
+    if not count:
+        return [], 0
+    finished = Case(
+        When(status__in=[ActionPlan.Status.ENDED, ActionPlan.Status.WITHDRAWN], then=1),
+        default=0,
+        output_field=IntegerField(),
+    )
+    rows = list(
+        plans.select_related("member")
+        .annotate(finished=finished)
+        .order_by("finished", "-start_date", "member__name", "-sequence")[:limit]
+    )
+    consultations = consultations_by_space(rows)
+    today = timezone.localdate()
+    for plan in rows:
+        plan.next_deadline = plan_next_deadline(plan, consultations.get(plan.pk, []), today)
+    return rows, count
+
+
+def recent_pdf_exports(*, members, limit: int) -> tuple[list[PdfExport], int]:
+    """The PDFs made of the members' plans (or of their commitments), latest first (at most
+    `limit`, each with its plan), and how many there are."""
+    exports = PdfExport.objects.filter(plan__member__in=members)
+    count = exports.count()
+    if not count:
+        return [], 0
+    rows = exports.select_related("plan").defer("html").order_by("-requested_at", "-pk")[:limit]
+    return list(rows), count

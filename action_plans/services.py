@@ -107,7 +107,7 @@ def action_plan_create(
     if member.status not in DRAFTING_MEMBER_STATUSES:
         raise ValidationError(
             _("%(member)s is “%(status)s”: only active members start new action plans.")
-            % {"member": member.name, "status": member.get_status_display()}
+            % {"member": member.localised_name, "status": member.get_status_display()}
         )
     validate_period(start_date, end_date)
     # Lock the member row so that two drafts started at once get different numbers.

@@ -14,3 +14,7 @@ class CommitmentsConfig(AppConfig):
 
         interface.register(Commitment, CommitmentParticipation())
         interface.register(Milestone, MilestoneParticipation())
+
+        from . import dashboard
+
+        dashboard.register()

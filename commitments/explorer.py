@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractYear, Lower
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.policies import plans_visible_to
+from ogp_platform.members import countries
 from ogp_platform.members.models import Member, Region
 
 from . import policies
@@ -137,12 +138,13 @@ def commitment_explorer(
 
 
 def explorer_member_choices(user) -> list[tuple[str, str]]:
-    """Members with at least one plan the user may see, by name: (slug, name)."""
-    return list(
-        Member.objects.filter(pk__in=plans_visible_to(user).values("member"))
-        .order_by("name")
-        .values_list("slug", "name")
+    """Members with at least one plan the user may see, by their name in the reader's language:
+    (slug, name)."""
+    members = Member.objects.filter(pk__in=plans_visible_to(user).values("member")).only(
+        "slug", "name", "kind", "country"
     )
+    names = [(member.slug, member.localised_name) for member in members]
+    return sorted(names, key=lambda choice: (countries.sort_key(choice[1]), choice[0]))
 
 
 def explorer_year_choices(user) -> list[int]:

@@ -110,7 +110,7 @@ class CommitmentForm(ServiceModelForm):
         for name in ("lead_institution", "supporting_institutions"):
             self.fields[name].help_text = _(
                 "Institutions of %(member)s. Missing one? Add it on the member's page."
-            ) % {"member": plan.member.name}
+            ) % {"member": plan.member.localised_name}
         self.fields["start_date"].help_text = _(
             "Inside the plan's period: %(start)s – %(end)s."
         ) % {

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from action_plans.models import ActionPlan
 from ogp_platform.members.models import Institution, Member, Organisation
+from ogp_platform.text import validate_single_line
 from ogp_platform.uploads import GeneratedName
 
 from .validators import EVIDENCE_EXTENSIONS, validate_evidence_file
@@ -115,9 +116,13 @@ class Commitment(models.Model):
     number = models.PositiveIntegerField(editable=False)
     identifier = models.CharField(_("commitment id"), max_length=8, unique=True, editable=False)
     position = models.PositiveSmallIntegerField(default=0, editable=False)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     short_title = models.CharField(
-        _("short title"), max_length=80, blank=True, help_text=_("Used in tables and lists.")
+        _("short title"),
+        max_length=80,
+        blank=True,
+        help_text=_("Used in tables and lists."),
+        validators=[validate_single_line],
     )
     problem = models.TextField(
         _("problem addressed"),
@@ -290,7 +295,7 @@ class Milestone(models.Model):
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField(default=0, editable=False)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     expected_output = models.TextField(
         _("expected output"),
         blank=True,
@@ -373,7 +378,7 @@ class Evidence(models.Model):
     """A link or an uploaded file that backs a progress report."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     url = models.URLField(_("link"), blank=True, max_length=500)
     file = models.FileField(
         _("file"),

@@ -115,7 +115,14 @@ COMMITMENT_COLUMNS = [
     Column("plan_end_date", _("The last day of the action plan."), _read("plan.end_date")),
     Column(
         "member",
-        _("The OGP member (national or local government) whose plan it is."),
+        _(
+            "The OGP member (national or local government) whose plan it is, by its name in "
+            "English in every language, so that files read the same wherever they are "
+            "downloaded: the pages name countries in the reader's language, and the country "
+            "column identifies them by code."
+        ),
+        # The stored (English) name, never `localised_name`: data must not vary with the
+        # language of whoever downloads it.
         _read("plan.member.name"),
     ),
     Column(
@@ -455,6 +462,18 @@ def _organisation(item: Input, context) -> str:
     return item.organisation_name
 
 
+def _organisation_verified(item: Input, context) -> bool | None:
+    if item.comment_id is None or item.comment.organisation_id is None:
+        return None
+    return item.comment.organisation.verified
+
+
+def _official_member(item: Input, context) -> str:
+    if item.comment_id is None or item.comment.official_member_id is None:
+        return ""
+    return item.comment.official_member.name
+
+
 def _responded(getter):
     """The getter's value once the input has its response, else nothing."""
 
@@ -575,6 +594,23 @@ REGISTER_COLUMNS = [
                 timezone.localdate(item.responded_at) if item.responded_at else None
             )
         ),
+    ),
+    Column(
+        "organisation_verified",
+        _(
+            "For a comment written for an organisation of this platform: whether the OGP "
+            "support unit verified the organisation (true or false). Empty otherwise."
+        ),
+        _organisation_verified,
+    ),
+    Column(
+        "official_member",
+        _(
+            "For a comment written by one of the member's officers, on the member's own plan: "
+            "the member (its name in English), whose official mark the comment carries. Empty "
+            "otherwise."
+        ),
+        _official_member,
     ),
 ]
 

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ogp_platform.forms import ServiceModelForm
+from ogp_platform.text import validate_single_line
 
 from .models import Assessment, Commitment, Completion, Evidence, ProgressReport
 from .services import ASSESSMENT_FIELDS
@@ -63,7 +64,12 @@ class ProgressReportForm(forms.Form):
 class EvidenceForm(forms.Form):
     """One piece of evidence: a title and either a link or a file. A row left empty is ignored."""
 
-    title = forms.CharField(label=_label(Evidence, "title"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_label(Evidence, "title"),
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+    )
     url = forms.URLField(
         label=_label(Evidence, "url"),
         max_length=500,

@@ -1,7 +1,10 @@
 """Reads of commitments and milestones, already filtered to what the user may see and loaded with
 what their pages show, in a number of queries that does not grow with the data."""
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.utils.translation import gettext as _
+
+from action_plans.models import ActionPlan
 
 from . import policies
 from .models import Commitment, Evidence, Milestone, PolicyArea, ProgressReport
@@ -55,3 +58,29 @@ def editable_commitment(*, identifier: str) -> Commitment:
 
 def visible_commitments(user) -> QuerySet[Commitment]:
     return policies.commitments_visible_to(user)
+
+
+# --- My work (ogp_platform/dashboard.py) ------------------------------------------------------
+
+
+def commitments_being_drafted(*, members, limit: int) -> tuple[list[Commitment], int]:
+    """The commitments of the members' plans still being written (draft or co-creation), the
+    most recently changed first (at most `limit`, each with its plan and `missing`: what OGP's
+    template still needs of it, milestones included), and how many there are. Two queries."""
+    drafts = Commitment.objects.filter(
+        plan__member__in=members, plan__status__in=ActionPlan.EDITABLE
+    ).exclude(status=Commitment.Status.WITHDRAWN)
+    count = drafts.count()
+    if not count:
+        return [], 0
+    rows = list(
+        drafts.select_related("plan")
+        .defer("search_document")
+        .annotate(milestone_count=Count("milestones"))
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+    for commitment in rows:
+        commitment.missing = commitment.missing_for_submission()
+        if not commitment.milestone_count:
+            commitment.missing.append(_("at least one milestone"))
+    return rows, count

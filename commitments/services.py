@@ -6,6 +6,7 @@ history row attributed to the actor. What was saved before a refused change stay
 """
 
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -88,7 +89,7 @@ def _check_period(errors: dict, start, end, *, parent_start, parent_end, parent_
 def _check_institution(errors: dict, name: str, institution, member) -> None:
     if institution is not None and institution.member_id != member.pk:
         errors.setdefault(name, []).append(
-            _("Choose an institution of %(member)s.") % {"member": member.name}
+            _("Choose an institution of %(member)s.") % {"member": member.localised_name}
         )
 
 
@@ -189,8 +190,14 @@ def _apply(commitment: Commitment, fields: dict) -> dict:
 def _next_number(member) -> int:
     numbering, _created = CommitmentNumbering.objects.get_or_create(member=member)
     numbering = CommitmentNumbering.objects.select_for_update().get(pk=numbering.pk)
-    # Imported commitments may already use higher numbers: never hand one out twice.
-    taken = Commitment.objects.filter(plan__member=member).aggregate(last=Max("number"))["last"]
+    # Imported commitments may already use higher numbers: never hand one out twice. OGP's data
+    # may also file an id under another member than its prefix says (an imported EE0004 of
+    # Latvia): the ids under the member's prefix count too, whoever holds them.
+    prefix = member.commitment_prefix
+    taken = Commitment.objects.filter(
+        Q(plan__member=member)
+        | Q(identifier__startswith=prefix, identifier__regex=rf"^{re.escape(prefix)}[0-9]+$")
+    ).aggregate(last=Max("number"))["last"]
     numbering.last_number = max(numbering.last_number, taken or 0) + 1
     numbering.save(update_fields=["last_number"])
     return numbering.last_number

@@ -19,7 +19,11 @@ class OgpPlatformConfig(AppConfig):
     verbose_name = _("OGP platform")
 
     def ready(self):
-        post_migrate.connect(sync_site, sender=self)
+        # post_migrate is sent only for apps with models, which this one has not: listen for the
+        # sites app's, after its own handler has made the default example.com row.
+        post_migrate.connect(
+            sync_site, sender=self.apps.get_app_config("sites"), dispatch_uid="ogp_sync_site"
+        )
 
         from . import page_scopes, pagecache
 

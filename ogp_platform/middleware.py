@@ -6,7 +6,8 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from .viewtools import local_path
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +129,7 @@ class DatabaseUnavailableMiddleware:
         )
         # Offer to load the page again (a page of this site only); a form is not sent again.
         retry_path = request.get_full_path() if request.method in ("GET", "HEAD") else ""
-        if not url_has_allowed_host_and_scheme(retry_path, allowed_hosts=None):
-            retry_path = ""
+        retry_path = local_path(retry_path, "")
         page = loader.get_template("503.html").render({"request": None, "retry_path": retry_path})
         response = HttpResponse(page, status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)

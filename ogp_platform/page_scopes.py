@@ -41,6 +41,7 @@ from .members.models import (
     MemberRole,
     MemberStatusChange,
     Onboarding,
+    OrganisationRename,
     RepositoryDocument,
 )
 from .outbox.models import OutboundEmail
@@ -117,4 +118,7 @@ def register() -> None:
         NotificationSetting,
         PlatformRoleChange,
         OutboundEmail,
+        # A rename waiting for approval shows only on the organisation's page, which is not
+        # cached; its approval saves the organisation, which refreshes every page.
+        OrganisationRename,
     )

@@ -18,6 +18,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# With debug off, a missing variable must not quietly fall back to a development default (SQLite,
+# a per-process cache, inline tasks, mail printed to the console): what is missing is collected
+# here and the process refuses to start, naming all of it (see the end of this file).
+# DJANGO_SINGLE_PROCESS=1 is the explicit choice of a one-process install on SQLite without Redis.
+SINGLE_PROCESS = env.bool("DJANGO_SINGLE_PROCESS", default=False)
+_missing_in_production: list[str] = []
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -114,6 +120,10 @@ FORM_RENDERER = "ogp_platform.forms.FormRenderer"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if not DEBUG and not SINGLE_PROCESS and "DATABASE_URL" not in env:
+    _missing_in_production.append(
+        "DATABASE_URL (the PostgreSQL database, e.g. postgres://ogp:PASSWORD@db:5432/ogp)"
+    )
 # Persistent connections, checked before reuse so a restarted PostgreSQL does not leave broken
 # connections behind in long-lived web processes.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
@@ -128,6 +138,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if not DEBUG and not SINGLE_PROCESS and not REDIS_URL:
+    _missing_in_production.append(
+        "REDIS_URL (the cache, Celery's broker and the rate-limit store, e.g. redis://redis:6379/0)"
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -181,13 +195,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+# After signing in (without a `next` to go back to), people start from their own work.
+LOGIN_REDIRECT_URL = "dashboard"
 
 # django-allauth 65.x
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "ogp_platform.accounts.forms.SignupProfileForm"
+ACCOUNT_FORMS = {"signup": "ogp_platform.accounts.signup.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 # allauth's default, stated: sign-up, login and password reset answer the same whether or not an
@@ -200,13 +216,20 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Counted in the shared cache (Redis in production), so every web process sees the same budget.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed passwords count per account only: with a per-address budget as well, one person's
+    # (or an attacker's) failures refused the right password of everyone behind the same address
+    # (an office, a proxy). Five failures lock that account for five minutes, whoever tries.
+    "login_failed": "5/5m/key",
     "signup": "10/m/ip,50/h/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# The number of proxies in front of the web processes that append to X-Forwarded-For: the rate
+# limits take the client's address that many entries from the end. 0 (no proxy) uses the
+# connection's address, which behind a proxy is the proxy's: everyone would share one budget.
+# docker-compose.yml runs exactly one (Caddy) and sets 1.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Internationalisation ---
@@ -218,6 +241,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day before month in every language, and a 24-hour clock (ogp_platform/formats/).
+FORMAT_MODULE_PATH = ["ogp_platform.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
@@ -240,6 +265,19 @@ EMAIL_TIMEOUT = 20
 # Where django.core.mail.backends.filebased.EmailBackend writes (benchmarks/faults count the files).
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OGP Co-creation <noreply@localhost>")
+if not DEBUG:
+    # A single-process install still sends real mail: sign-up cannot finish without it.
+    if "DJANGO_EMAIL_BACKEND" not in env:
+        _missing_in_production.append(
+            "DJANGO_EMAIL_BACKEND (how mail is delivered, e.g. "
+            "django.core.mail.backends.smtp.EmailBackend)"
+        )
+    elif OGP_EMAIL_DELIVERY_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+        _missing_in_production += [
+            f"{name} (needed by the SMTP backend)"
+            for name in ("EMAIL_HOST", "DEFAULT_FROM_EMAIL")
+            if name not in env
+        ]
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Platform admins", a) for a in env.list("DJANGO_ADMINS", default=[])]
 
@@ -393,3 +431,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+if _missing_in_production:
+    raise ImproperlyConfigured(
+        "Debug is off (production), and these settings are missing:\n  - "
+        + "\n  - ".join(_missing_in_production)
+        + "\nSet them (docs/configuration.md). For local development set DJANGO_DEBUG=1; for a "
+        "one-process install on SQLite without Redis set DJANGO_SINGLE_PROCESS=1."
+    )

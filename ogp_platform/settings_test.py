@@ -9,6 +9,10 @@ from urllib.parse import urlsplit
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# Debug stays off, as in production; without DATABASE_URL and REDIS_URL the suite is a
+# one-process install (SQLite, a local cache, inline tasks). Mail goes to Django's test outbox.
+os.environ.setdefault("DJANGO_SINGLE_PROCESS", "1")
+os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .settings import *  # noqa: F403
 from .settings import CACHES, REDIS_URL

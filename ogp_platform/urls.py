@@ -3,10 +3,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .accounts import views as account_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("my-work/", views.my_work, name="dashboard"),
     path("i18n/setlang/", views.language_switch, name="set_language"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("ogp_platform.accounts.urls")),
@@ -16,6 +18,8 @@ urlpatterns = [
     path("", include("commitments.urls")),
     path("", include("participation.urls")),
     path("", include("ogp_platform.audit.urls")),
+    # Before the admin's own URLs, so that its unlimited sign-in form is never reached.
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,12 +9,32 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from . import dashboard
 from .accounts.forms import ProfileForm
 from .health import run_checks
+from .viewtools import requested_next
 
 
 def home(request):
     return render(request, "home.html")
+
+
+@never_cache
+@login_required
+@require_GET
+def my_work(request):
+    """My work: what the signed-in person works on and what waits for them, in the panels the
+    apps registered (`ogp_platform.dashboard`). Personal: never cached, by the page cache or by
+    anyone on the way."""
+    sections = dashboard.sections_for(request)
+    return render(
+        request,
+        "dashboard/my_work.html",
+        {
+            "sections": sections,
+            "starting_points": [] if sections else dashboard.starting_points_for(request),
+        },
+    )
 
 
 @never_cache
@@ -30,8 +50,12 @@ def healthz(request):
 
 @require_POST
 def language_switch(request):
-    """Django's set_language, plus: a signed-in user's choice becomes their preferred language."""
+    """Django's set_language, plus: a signed-in user's choice becomes their preferred language,
+    and the way back is a path of this site (the `next` helper's rule, not Django's host check,
+    which lets `http://this-host//elsewhere` through)."""
     response = set_language(request)
+    if response.status_code == 302:
+        response["Location"] = requested_next(request, "/")
     language = request.POST.get("language")
     if (
         request.user.is_authenticated

@@ -19,6 +19,11 @@ from django.db import models
 class Participable(Protocol):
     """What participation needs to know about an object people comment on."""
 
+    # Optional: what `title`, `member`, `may_read` and the object's `get_absolute_url` read
+    # beyond the object, as `select_related` paths, so that many objects of the model are read
+    # in one query with them (e.g. a milestone's commitment, its plan and the plan's member).
+    related: tuple[str, ...] = ()
+
     def title(self, obj) -> str: ...
 
     def member(self, obj):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ogp_platform.members.models import Member, Organisation
+from ogp_platform.text import validate_single_line
 
 
 class Consultation(models.Model):
@@ -32,7 +33,7 @@ class Consultation(models.Model):
     space_id = models.PositiveBigIntegerField()
     space = GenericForeignKey("space_type", "space_id")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="consultations")
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     rules = models.TextField(
         _("rules of participation"),
         help_text=_("Who may take part, how inputs are considered, and the code of conduct."),
@@ -116,6 +117,19 @@ class Comment(models.Model):
         null=True,
         blank=True,
         related_name="comments",
+    )
+    # The member whose officer wrote the comment, on that member's own plan: set by the
+    # comment service from the author's roles when they write, never from the request, so
+    # that nobody else can get the official mark ("Government of Latvia") and it stays on what
+    # an officer wrote after they leave.
+    official_member = models.ForeignKey(
+        Member,
+        verbose_name=_("written officially for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     body = models.TextField(_("comment"), max_length=5000)
     body_html = models.TextField(editable=False)
@@ -246,8 +260,12 @@ class Input(models.Model):
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="input"
     )
     # Inputs received outside the platform.
-    author_name = models.CharField(_("from"), max_length=200, blank=True)
-    organisation_name = models.CharField(_("organisation"), max_length=250, blank=True)
+    author_name = models.CharField(
+        _("from"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    organisation_name = models.CharField(
+        _("organisation"), max_length=250, blank=True, validators=[validate_single_line]
+    )
     organisation_kind = models.CharField(
         _("kind of contributor"),
         max_length=16,

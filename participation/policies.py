@@ -3,7 +3,8 @@
 People take part (comment, reply, vote) when they are signed in with a verified email address
 and a consultation on the object's space is open; before and after, everything stays readable
 to whoever may read the object. The object's owner (through its adapter) says who responds:
-the member's officers. Moderators (the "Moderators" group) hide and restore comments.
+the member's officers, who therefore do not vote on it. Moderators (the "Moderators" group)
+hide and restore comments.
 """
 
 import datetime
@@ -102,7 +103,15 @@ def can_moderate(user) -> bool:
 
 def can_vote(user, target, consultation: Consultation | None) -> bool:
     """Support or oppose the target (only objects whose adapter says they are votable), on the
-    same terms as taking part: verified, and while the consultation of its space is open."""
+    same terms as taking part: verified, and while the consultation of its space is open. Not
+    those who respond on it (the owning member's officers): they answer what people say about
+    their own plan, they do not take sides on it."""
+    return can_withdraw_vote(user, target, consultation) and not can_respond(user, target)
+
+
+def can_withdraw_vote(user, target, consultation: Consultation | None) -> bool:
+    """Take one's vote back: anyone who may take part, officers included (a vote cast before
+    they became officers is theirs to withdraw)."""
     return adapter_for(target).votable(target) and can_take_part(user, target, consultation)
 
 

@@ -3,13 +3,16 @@
 import statistics
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -176,7 +179,7 @@ def moderation_queue():
             open_report_count=Count("reports", filter=open_reports),
             last_reported_at=Max("reports__created_at", filter=open_reports),
         )
-        .select_related("author", "organisation", "hidden_by")
+        .select_related("author", "organisation", "official_member", "hidden_by")
         .prefetch_related(
             Prefetch(
                 "reports",
@@ -210,27 +213,59 @@ COMMENTS_PER_PAGE = 20
 def _comments_with_counts(target):
     return (
         Comment.objects.filter(target_type=content_type_of(target), target_id=target.pk)
-        .select_related("author", "organisation")
+        .select_related("author", "organisation", "official_member")
         .annotate(upvote_count=Count("upvotes"))
         .order_by("created_at", "pk")
     )
 
 
-def comment_thread_page(target, *, page_number=1, per_page: int = COMMENTS_PER_PAGE):
-    """One page of the target's top-level comments, oldest first, each with its replies (and
-    theirs) in `thread_replies`, every comment with its author, organisation and `upvote_count`.
+def _threads_written_in_by(user) -> Q:
+    """Top-level comments whose thread holds a comment by the user that they have not deleted
+    (theirs, or a reply)."""
+    by_user = Comment.objects.filter(author=user, deleted_at__isnull=True)
+    return Q(author=user, deleted_at__isnull=True) | Exists(
+        by_user.filter(Q(parent=OuterRef("pk")) | Q(parent__parent=OuterRef("pk")))
+    )
+
+
+def comment_thread_page(
+    target,
+    *,
+    page_number=1,
+    per_page: int = COMMENTS_PER_PAGE,
+    newest_first: bool = False,
+    user=None,
+    only_user_threads: bool = False,
+):
+    """One page of the target's top-level comments, oldest first (or newest first), each with
+    its replies (and theirs, oldest first) in `thread_replies`, every comment with its author,
+    organisation and `upvote_count`. For a signed-in `user`, `page.user_count` is the number of
+    their comments here (not deleted), and with `only_user_threads` the page holds only the
+    threads they wrote in.
 
     Three queries whatever the number of comments: the counts (`page.total_count` counts
     replies too), the page of top-level comments, and all replies of those in one query.
     """
+    signed_in = user is not None and user.is_authenticated
+    only_user_threads = only_user_threads and signed_in
+    top_level = Q(parent__isnull=True)
+    if only_user_threads:
+        top_level &= _threads_written_in_by(user)
+    extra = {}
+    if signed_in:
+        extra["mine"] = Count("pk", filter=Q(author=user, deleted_at__isnull=True))
     counts = Comment.objects.filter(
         target_type=content_type_of(target), target_id=target.pk
-    ).aggregate(top=Count("pk", filter=Q(parent__isnull=True)), total=Count("pk"))
+    ).aggregate(top=Count("pk", filter=top_level), total=Count("pk"), **extra)
     comments = _comments_with_counts(target)
-    paginator = Paginator(comments.filter(parent__isnull=True), per_page)
+    threads = comments.filter(top_level)
+    if newest_first:
+        threads = threads.order_by("-created_at", "-pk")
+    paginator = Paginator(threads, per_page)
     paginator.count = counts["top"]  # already counted above: spares the paginator's query
     page = paginator.get_page(page_number)
     page.total_count = counts["total"]
+    page.user_count = counts.get("mine", 0)
     top = list(page.object_list) if counts["top"] else []
     page.object_list = top
     by_pk = {comment.pk: comment for comment in top}
@@ -352,8 +387,10 @@ def register_inputs(space, *, disposition: str | None = None, source: str | None
     if source:
         inputs = inputs.filter(source=source)
     return inputs.select_related(
+        "member",
         "comment__author",
         "comment__organisation",
+        "comment__official_member",
         "comment__hidden_by",
         "merged_into",
         "responded_by",
@@ -361,19 +398,41 @@ def register_inputs(space, *, disposition: str | None = None, source: str | None
     ).prefetch_related("taken_into")
 
 
+def participable_objects(keys, *, known=()) -> dict[tuple[int, int], object]:
+    """The participable objects named by (content type id, pk) pairs, by pair: one query per
+    kind of object, with what its adapter reads beyond the object (`related`), so titles and
+    addresses cost nothing more. Objects already at hand (`known`) are not read again."""
+    found = {(content_type_of(obj).pk, obj.pk): obj for obj in known}
+    wanted = {}
+    for type_id, pk in keys:
+        if (type_id, pk) not in found:
+            wanted.setdefault(type_id, set()).add(pk)
+    for type_id, pks in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None or not is_participable(model):
+            continue
+        related = getattr(adapter_for(model), "related", ())
+        for obj in model._default_manager.filter(pk__in=pks).select_related(*related):
+            found[(type_id, obj.pk)] = obj
+    return found
+
+
 # --- Notifications (the notifications area) ------------------------------------------------
 
 
-def follows_of(user) -> list[dict]:
-    """What the user follows and may still read, most recently followed first: for each, the
-    `follow`, its `target` and the target's `title`. The targets are read in one query per kind
-    of object; whether the user may read each is decided by its adapter."""
+def follows_of(user, *, limit: int | None = None) -> list[dict]:
+    """What the user follows and may still read, most recently followed first (the latest
+    `limit` follows only, when given): for each, the `follow`, its `target` and the target's
+    `title`. The targets are read in one query per kind of object; whether the user may read
+    each is decided by its adapter."""
     follows = (
         Follow.objects.filter(user=user)
         .select_related("target_type")
         .prefetch_related("target")
         .order_by("-created_at", "-pk")
     )
+    if limit is not None:
+        follows = follows[:limit]
     by_model = {}
     for follow in follows:
         if follow.target is not None and is_participable(follow.target):
@@ -391,3 +450,200 @@ def follows_of(user) -> list[dict]:
             {"follow": follow, "target": target, "title": adapter_for(target).title(target)}
         )
     return rows
+
+
+# --- My work (ogp_platform/dashboard.py) ------------------------------------------------------
+
+
+def _describe(user, objects) -> dict:
+    """For participable objects of any kinds: {(model, pk): {"title", "url"}} of those the user
+    may read. What `title` and `may_read` need is loaded in one query per kind of object."""
+    by_model = {}
+    for obj in objects:
+        if obj is not None and is_participable(obj):
+            by_model.setdefault(type(obj), []).append(obj)
+    described = {}
+    for model, items in by_model.items():
+        adapter = adapter_for(model)
+        prepare = getattr(adapter, "prepare", None)
+        if prepare is not None:
+            prepare(items)
+        for obj in items:
+            if adapter.may_read(user, obj):
+                described[(model, obj.pk)] = {
+                    "title": adapter.title(obj),
+                    "url": obj.get_absolute_url(),
+                }
+    return described
+
+
+def _described(described: dict, obj) -> dict | None:
+    return None if obj is None else described.get((type(obj), obj.pk))
+
+
+def _load_spaces(keys) -> dict:
+    """The objects named by (content type id, pk) pairs, one query per kind of object."""
+    wanted = {}
+    for type_id, pk in keys:
+        wanted.setdefault(type_id, set()).add(pk)
+    found = {}
+    for type_id, pks in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        for obj in model._default_manager.filter(pk__in=pks):
+            found[(type_id, obj.pk)] = obj
+    return found
+
+
+def consultations_by_space(spaces) -> dict[int, list[Consultation]]:
+    """The consultations of many spaces of one kind, newest first, in one query:
+    {space pk: [consultations]} (spaces without any are left out)."""
+    spaces = list(spaces)
+    if not spaces:
+        return {}
+    found = {}
+    for consultation in Consultation.objects.filter(
+        space_type=content_type_of(spaces[0]), space_id__in=[space.pk for space in spaces]
+    ):
+        found.setdefault(consultation.space_id, []).append(consultation)
+    return found
+
+
+def taking_part_of(user) -> dict[str, bool]:
+    """What the user's part in participation is, in one query: whether they follow something
+    (`follows`), whether someone else replied to one of their comments (`replies`), and
+    whether they wrote a comment that entered a register (`inputs`)."""
+    if not user.is_authenticated:
+        return {"follows": False, "replies": False, "inputs": False}
+    person = OuterRef("pk")
+    flags = {
+        "follows": Exists(Follow.objects.filter(user=person)),
+        "replies": Exists(Comment.objects.filter(parent__author=person).exclude(author=person)),
+        "inputs": Exists(Input.objects.filter(comment__author=person)),
+    }
+    return get_user_model()._default_manager.filter(pk=user.pk).values(
+        **flags
+    ).first() or dict.fromkeys(flags, False)
+
+
+def pending_inputs_by_space(*, user, members, limit: int) -> dict:
+    """The inputs that wait for a response in the spaces of these members that the user
+    answers: how many in all (`count`) and since when (`oldest`, the date the oldest was
+    received, `oldest_days` ago), and, for at most `limit` spaces (the longest waiting first),
+    each `space`, its `title`, its `count` and its `oldest`. Four queries, plus two per kind
+    of space."""
+    pending = Input.objects.filter(member__in=members, disposition=Input.Disposition.PENDING)
+    totals = pending.aggregate(count=Count("pk"), oldest=Min("received_on"))
+    if not totals["count"]:
+        return {"count": 0, "oldest": None, "oldest_days": 0, "spaces": []}
+    totals["oldest_days"] = max((timezone.localdate() - totals["oldest"]).days, 0)
+    groups = list(
+        pending.order_by()
+        .values("space_type_id", "space_id")
+        .annotate(count=Count("pk"), oldest=Min("received_on"))
+        .order_by("oldest", "space_type_id", "space_id")[:limit]
+    )
+    spaces = _load_spaces((g["space_type_id"], g["space_id"]) for g in groups)
+    described = _describe(user, spaces.values())
+    rows = []
+    for group in groups:
+        space = spaces.get((group["space_type_id"], group["space_id"]))
+        about = _described(described, space)
+        if about is None or not policies.can_respond(user, space):
+            continue
+        rows.append({"space": space, **about, "count": group["count"], "oldest": group["oldest"]})
+    return {**totals, "spaces": rows}
+
+
+def follow_rows(user, *, limit: int) -> tuple[list[dict], int]:
+    """What the user follows and may read, most recently followed first (at most `limit`, as
+    `follows_of` gives them), and how many things they follow."""
+    count = Follow.objects.filter(user=user).count()
+    return (follows_of(user, limit=limit) if count else []), count
+
+
+def _visible_comments():
+    return Comment.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+
+
+def replies_to(user, *, limit: int) -> tuple[list[Comment], int]:
+    """Replies others wrote to the user's comments, newest first (at most `limit`, each with
+    its author, organisation and `about`: the title and address of what it was written on),
+    and how many there are. Removed replies are left out."""
+    replies = _visible_comments().filter(parent__author=user).exclude(author=user)
+    count = replies.count()
+    if not count:
+        return [], 0
+    rows = list(
+        replies.select_related("author", "organisation", "official_member")
+        .prefetch_related("target")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    described = _describe(user, [reply.target for reply in rows])
+    for reply in rows:
+        reply.about = _described(described, reply.target)
+    return [reply for reply in rows if reply.about is not None], count
+
+
+def inputs_of(user, *, limit: int) -> tuple[list[Input], int]:
+    """The user's comments that entered a register, with the responses they got: the latest
+    responses first, then those still waiting, newest first (at most `limit`, each input with
+    its comment and `about`: what the comment was written on), and how many there are."""
+    inputs = Input.objects.filter(comment__author=user)
+    count = inputs.count()
+    if not count:
+        return [], 0
+    rows = list(
+        inputs.select_related("comment")
+        .prefetch_related("comment__target")
+        .order_by(F("responded_at").desc(nulls_last=True), "-comment__created_at", "-pk")[:limit]
+    )
+    described = _describe(user, [item.comment.target for item in rows])
+    for item in rows:
+        item.about = _described(described, item.comment.target)
+    return [item for item in rows if item.about is not None], count
+
+
+def organisation_comments(*, user, organisations, limit: int) -> tuple[list[Comment], int]:
+    """What people wrote speaking for these organisations (top-level comments, which the
+    register answers), newest first: at most `limit`, each with its author, organisation,
+    `input` (its response, if any) and `about`; and how many there are."""
+    comments = _visible_comments().filter(organisation__in=organisations, parent__isnull=True)
+    count = comments.count()
+    if not count:
+        return [], 0
+    rows = list(
+        comments.select_related("author", "organisation", "input")
+        .prefetch_related("target")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    described = _describe(user, [comment.target for comment in rows])
+    for comment in rows:
+        comment.about = _described(described, comment.target)
+    return [comment for comment in rows if comment.about is not None], count
+
+
+def open_consultations(*, user, limit: int) -> list[dict]:
+    """Consultations open now that the user may read, closing soonest first (at most `limit`):
+    each `consultation` with the `title` and `url` of its space."""
+    consultations = list(
+        Consultation.objects.filter(opened_at__isnull=False, closed_at__isnull=True)
+        .prefetch_related("space")
+        .order_by("closes_at", "pk")[:limit]
+    )
+    described = _describe(user, [consultation.space for consultation in consultations])
+    rows = []
+    for consultation in consultations:
+        about = _described(described, consultation.space)
+        if about is not None:
+            rows.append({"consultation": consultation, **about})
+    return rows
+
+
+def moderation_summary() -> dict:
+    """How many comments have open reports (`count`), and when the oldest open report was made
+    (`oldest`), in one query."""
+    return Report.objects.filter(resolved_at__isnull=True).aggregate(
+        count=Count("comment", distinct=True), oldest=Min("created_at")
+    )

@@ -106,7 +106,7 @@ def create(request, slug):
     return form_page(
         request,
         form,
-        title=_("Start an action plan for %(member)s") % {"member": member.name},
+        title=_("Start an action plan for %(member)s") % {"member": member.localised_name},
         submit=_("Create the draft"),
         cancel_url=member.get_absolute_url(),
         breadcrumbs=member_breadcrumbs(member),

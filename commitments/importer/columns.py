@@ -167,9 +167,11 @@ REGION_WORDINGS = _wordings(
 
 NATIONAL = "national"
 LOCAL = "local"
+# OGP marks a few members as neither national nor local ("Other": Kosovo); the platform knows
+# two kinds, and such a member takes part as a national one.
 KIND_WORDINGS = _wordings(
     {
-        NATIONAL: ("National",),
+        NATIONAL: ("National", "Other"),
         LOCAL: ("Local", "Legacy Local", "OGP Local", "Subnational", "Sub-national"),
     }
 )
@@ -180,8 +182,15 @@ POLICY_AREA_ALIASES = {
     normalise(alias): slug
     for slug, aliases in {
         "anti-corruption": ("Anti-Corruption", "Anti Corruption", "Integrity"),
+        "right-to-information": ("Access to Information",),
+        "justice": ("Open Justice", "Access to Justice"),
         "gender": ("Gender", "Gender and Sexuality", "Inclusion"),
-        "environment-climate": ("Environment", "Climate", "Environment and Climate Change"),
+        "environment-climate": (
+            "Environment",
+            "Climate",
+            "Environment and Climate Change",
+            "Climate and Environment",
+        ),
         "freedom-of-association": ("Freedom of Association", "Freedom of Assembly"),
         "data-protection": ("Data Protection", "Privacy", "Data Stewardship and Privacy"),
         "land-spatial-planning": ("Land Rights and Spatial Planning", "Spatial Planning"),
@@ -190,7 +199,6 @@ POLICY_AREA_ALIASES = {
         "security": ("Public Safety", "Safety", "Security"),
         "whistleblower-protection": ("Whistleblower Protections", "Whistleblowers"),
         "digital-governance": ("E-Government", "E Government", "Digital Government"),
-        "justice": ("Access to Justice",),
         "local-government": ("Sub-National Governance", "Subnational Governance"),
         "fiscal-openness": ("Fiscal Transparency", "Budget Transparency"),
         "water-sanitation": ("Water", "Sanitation"),
@@ -198,3 +206,31 @@ POLICY_AREA_ALIASES = {
     }.items()
     for alias in aliases
 }
+
+# Words that may precede an area's name in a column's header ("Policy Area: Open Justice",
+# "Theme - Gender"): the area is named by what follows.
+POLICY_AREA_MARKERS = ("Policy Area", "Policy Areas", "Theme", "Area")
+
+# Flag columns (1/0, Yes/No) of the IRM that are judgements, not policy areas: they are never
+# taken for an area, however their cells look. Compared in normalised form, as a whole name or
+# as the first words of one.
+NOT_POLICY_AREAS = tuple(
+    normalise(name)
+    for name in (
+        "Star",
+        "Starred",
+        "Potential Star",
+        "Noteworthy",
+        "Transformative",
+        "Relevant",
+        "Relevance",
+        "Clearly Relevant",
+        "Ongoing",
+        "New Commitment",
+        "Carried Over",
+        "OGP Value",
+        "Completion",
+        "Did It Open Government",
+        "Potential",
+    )
+)

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import pycountry
+from ogp_platform.members import countries
+from ogp_platform.text import one_line
 
 from ..models import Commitment
 from . import cells, columns
@@ -91,21 +92,14 @@ class Row:
             self.adjust(remark.code, column=column, **remark.params)
 
 
-@cache
-def _country_by_alpha3(code: str):
-    return pycountry.countries.get(alpha_3=code) if len(code) == 3 and code.isalpha() else None
-
-
-@cache
-def country_by_name(name: str):
-    try:
-        return pycountry.countries.lookup(name.strip())
-    except LookupError:
-        return None
+# Country lookups return the alpha-2 code, or None; Kosovo (XK, XKX), which ISO 3166-1 lacks,
+# is found too (`countries.OTHER_COUNTRIES`).
+_country_by_alpha3 = cache(countries.by_alpha3)
+country_by_name = cache(countries.by_name)
 
 
 def _split_locality(text: str):
-    """ "Madrid, Spain" → ("Madrid", Spain); the country is the longest tail that names one
+    """ "Madrid, Spain" → ("Madrid", "ES"); the country is the longest tail that names one
     ("Seoul, Korea, Republic of" works too)."""
     parts = text.split(",")
     for index in range(1, len(parts)):
@@ -130,9 +124,9 @@ def member_spec(table: Table, raw: list[str], identifier: str, plan_id: str) -> 
         if country is None:
             raise RowSkipped("country_unknown", code=code, value=name)
         return MemberSpec(
-            MemberKey(kind, country.alpha_2),
-            name or getattr(country, "common_name", country.name),
-            country.alpha_2,
+            MemberKey(kind, country),
+            name or countries.name(country, "en"),
+            country,
             region,
             region_text,
         )
@@ -153,7 +147,7 @@ def member_spec(table: Table, raw: list[str], identifier: str, plan_id: str) -> 
     if country is None:
         raise RowSkipped("country_unknown", code=code, value=name)
     return MemberSpec(
-        MemberKey(kind, local_code), local_name or local_code, country.alpha_2, region, region_text
+        MemberKey(kind, local_code), local_name or local_code, country, region, region_text
     )
 
 
@@ -169,6 +163,28 @@ def _sort_key(text: str, number: int) -> tuple:
     without one go after, in the order of their ids."""
     numbers = [int(part) for part in re.findall(r"\d+", text)]
     return (0, *numbers) if numbers else (1, number)
+
+
+def _read_policy_areas(row: Row, raw: list[str], policy_columns) -> None:
+    """The row's policy areas: slug → True (ticked), False (not ticked) or None (unknown)."""
+    filled = set()
+    for header, index, slug in policy_columns:
+        value = raw[index] if index < len(raw) else ""
+        known, remark = cells.flag(value)
+        row.remark(remark, header)
+        if cells.clean(value):
+            filled.add(slug)
+        # Two columns for one area (e.g. "Gender" and "Inclusion"): a 1 in either links it, a
+        # 0 counts only when the other is unknown.
+        previous = row.policy_areas.get(slug)
+        if slug not in row.policy_areas or known is True or (known is False and previous is None):
+            row.policy_areas[slug] = known
+    if any(known is True for known in row.policy_areas.values()):
+        # Exports that tick areas with 1 and leave the others empty: once a row ticks an area
+        # its empty cells say "not this one". A row that ticks none has not been classified,
+        # and ND, NR and the like always mean "no data".
+        for slug in row.policy_areas.keys() - filled:
+            row.policy_areas[slug] = False
 
 
 def read_row(
@@ -218,8 +234,9 @@ def read_row(
         end=None,
         assessment={},
     )
-    title = " ".join(cells.text(cell(raw, columns.TITLE)).split())
-    short_title = " ".join(cells.text(cell(raw, columns.SHORT_TITLE)).split())
+    # Titles and names are one line of visible text, as the forms require (ogp_platform.text).
+    title = " ".join(one_line(cells.text(cell(raw, columns.TITLE))).split())
+    short_title = " ".join(one_line(cells.text(cell(raw, columns.SHORT_TITLE))).split())
     if not title and short_title:
         title = short_title
         row.adjust("title_from_short_title")
@@ -233,21 +250,14 @@ def read_row(
             known, remark = cells.flag(cell(raw, column))
             row.remark(remark, column)
             row.values[value] = known
-    for header, index, slug in policy_columns:
-        known, remark = cells.flag(raw[index] if index < len(raw) else "")
-        row.remark(remark, header)
-        # Two columns for one area (e.g. "Gender" and "Inclusion"): a 1 in either links it, a
-        # 0 counts only when the other is unknown.
-        previous = row.policy_areas.get(slug)
-        if slug not in row.policy_areas or known is True or (known is False and previous is None):
-            row.policy_areas[slug] = known
+    _read_policy_areas(row, raw, policy_columns)
 
     leads = [
-        _cut(row, name, INSTITUTION_LIMIT, columns.LEAD)
+        _cut(row, one_line(name), INSTITUTION_LIMIT, columns.LEAD)
         for name in cells.names(cell(raw, columns.LEAD))
     ]
     supporting = [
-        _cut(row, name, INSTITUTION_LIMIT, columns.SUPPORTING)
+        _cut(row, one_line(name), INSTITUTION_LIMIT, columns.SUPPORTING)
         for name in cells.names(cell(raw, columns.SUPPORTING))
     ]
     if leads:

@@ -23,8 +23,8 @@ from django.utils import timezone, translation
 
 from ogp_platform import pagecache
 
-from ..models import PolicyArea
 from . import cells, columns
+from .areas import match_policy_areas
 from .members import resolve_members
 from .plans import resolve_plans
 from .reader import read_source, read_table
@@ -69,8 +69,7 @@ def import_commitments(
 
 
 def _run(state: ImportState) -> None:
-    areas = list(PolicyArea.objects.all())
-    policy_columns = _match_policy_areas(state, areas)
+    areas, policy_columns = match_policy_areas(state)
     rows = _read_rows(state, policy_columns)
     members, rows = resolve_members(state, rows)
     plans, rows = resolve_plans(state, rows, members)
@@ -88,26 +87,7 @@ def _run(state: ImportState) -> None:
             state.summary.note(row.number, row.identifier, level, code, **params)
 
 
-# --- Columns and rows ------------------------------------------------------------------------
-
-
-def _match_policy_areas(state: ImportState, areas: list[PolicyArea]) -> list[tuple[str, int, str]]:
-    """The columns named after a policy area (its name, its slug, or an IRM name in
-    `columns.POLICY_AREA_ALIASES`); the other unknown columns are ignored and listed."""
-    by_name = dict(columns.POLICY_AREA_ALIASES)
-    for area in areas:
-        by_name[cells.normalise(area.slug.replace("-", " "))] = area.slug
-        by_name[cells.normalise(area.name)] = area.slug
-    matched, ignored = [], []
-    for header, index in state.table.other_columns.items():
-        slug = by_name.get(cells.normalise(header))
-        if slug is None:
-            ignored.append(header)
-        else:
-            matched.append((header, index, slug))
-            state.summary.policy_area_columns[header] = slug
-    state.summary.ignored_columns = ignored
-    return matched
+# --- Rows ------------------------------------------------------------------------------------
 
 
 def _read_rows(state: ImportState, policy_columns) -> list[Row]:
@@ -122,15 +102,27 @@ def _read_rows(state: ImportState, policy_columns) -> list[Row]:
         except Exception as error:
             skip(state, number, identifier, "row_not_readable", error=str(error)[:200])
             continue
-        if row.identifier in first_row:
+        first = first_row.get(row.identifier)
+        if first is None:
+            first_row[row.identifier] = row
+            rows.append(row)
+        elif first.member.key != row.member.key:
+            # The one real conflict between members: the first row keeps the id.
+            skip_row(
+                state,
+                row,
+                "identifier_of_two_members",
+                identifier=row.identifier,
+                first_row=first.number,
+                other=first.member.name,
+                member=row.member.name,
+            )
+        else:
             skip_row(
                 state,
                 row,
                 "duplicate_identifier",
                 identifier=row.identifier,
-                first_row=first_row[row.identifier],
+                first_row=first.number,
             )
-            continue
-        first_row[row.identifier] = number
-        rows.append(row)
     return rows

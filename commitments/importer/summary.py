@@ -43,6 +43,10 @@ MESSAGES = {
     "duplicate_identifier": _(
         "The commitment id %(identifier)s was already in row %(first_row)s: the row is skipped."
     ),
+    "identifier_of_two_members": _(
+        "The commitment id %(identifier)s is already %(other)s's, in row %(first_row)s: one id "
+        "cannot belong to two members, so this row of %(member)s is skipped."
+    ),
     "no_title": _("No commitment title: the row is skipped."),
     "row_not_readable": _("The row could not be read (%(error)s): it is skipped."),
     "no_plan_id": _("No action plan id: the row is skipped."),
@@ -61,6 +65,7 @@ MESSAGES = {
         "The region “%(value)s” is not one of OGP's, so the member cannot be created: the row "
         "is skipped."
     ),
+    # Reports of runs before OGP's own prefixes were learnt still name it.
     "prefix_mismatch": _(
         "The commitment id %(identifier)s does not start with %(prefix)s, the prefix of "
         "%(member)s: the row is skipped."
@@ -113,6 +118,10 @@ MESSAGES = {
         "Several lead institutions: %(lead)s is recorded as the lead, the others as supporting "
         "institutions."
     ),
+    "prefix_differs": _(
+        "The id %(identifier)s does not start with %(prefix)s, the prefix of %(member)s (its "
+        "ids in the file start with several prefixes): imported with this id."
+    ),
     "plan_details_differ": _(
         "The row gives %(column)s “%(value)s” for %(plan)s, unlike row %(first_row)s: the first "
         "row's value is kept."
@@ -122,6 +131,19 @@ MESSAGES = {
     "parent_created": _(
         "National member %(member)s created as the parent of the local member %(local)s."
     ),
+    "prefix_learned": _(
+        "The commitment ids of %(member)s start with %(prefix)s in OGP's data, not "
+        "%(default)s: %(prefix)s is recorded as its prefix, and commitments drafted on the "
+        "platform continue with it."
+    ),
+    "prefix_kept": _(
+        "The commitment ids of %(member)s start with %(prefix)s in the file, but its recorded "
+        "prefix is %(current)s: the prefix is kept, and the rows are imported with their ids."
+    ),
+    "prefix_taken": _(
+        "The commitment ids of %(member)s start with %(prefix)s, the prefix of %(other)s: "
+        "%(member)s keeps %(current)s, and the rows are imported with their ids."
+    ),
     "plan_created": _(
         "Action plan %(plan)s created and published: the period %(start_date)s – %(end_date)s "
         "is derived from the years %(years)s, the status “%(status)s” from these dates."
@@ -130,6 +152,10 @@ MESSAGES = {
         "Action plan %(plan)s created and published: the period %(start_date)s – %(end_date)s "
         "is derived from the year of submission %(year)s and a length of %(length)s years (the "
         "end year is unknown), the status “%(status)s” from these dates."
+    ),
+    "policy_area_created": _(
+        "Policy area %(area)s created for the column %(column)s: no area of the platform has "
+        "this name, and rows tick it."
     ),
     "plan_period_differs": _(
         "The action plan %(plan)s exists with the period %(start_date)s – %(end_date)s; the "
@@ -209,8 +235,15 @@ class ImportSummary:
         default_factory=lambda: {kind: dict.fromkeys(OUTCOMES, 0) for kind in KINDS}
     )
     notes: list[Note] = field(default_factory=list)
+    # Columns besides the known ones: not read (`ignored_columns`), read as a policy area
+    # (`policy_area_columns`: header → area slug; `policy_area_names`: slug → stored name;
+    # `new_policy_areas`: slugs of the areas created), or flags that no row ticks and no area
+    # of the platform is named like (`unmapped_columns`).
     ignored_columns: list[str] = field(default_factory=list)
     policy_area_columns: dict = field(default_factory=dict)
+    policy_area_names: dict = field(default_factory=dict)
+    new_policy_areas: list[str] = field(default_factory=list)
+    unmapped_columns: list[str] = field(default_factory=list)
 
     def count(self, kind: str, outcome: str, n: int = 1) -> None:
         self.counts[kind][outcome] += n
@@ -228,6 +261,20 @@ class ImportSummary:
         """One line per kind: its label and counts, for pages and the command."""
         return [{"kind": kind, "label": KIND_LABELS[kind], **self.counts[kind]} for kind in KINDS]
 
+    def area_columns(self) -> list[tuple[str, str, bool]]:
+        """The policy-area columns as (header, the area's name in the reader's language,
+        whether the import created the area)."""
+        from ..taxonomy import POLICY_AREA_LABELS
+
+        return [
+            (
+                header,
+                str(POLICY_AREA_LABELS.get(slug) or self.policy_area_names.get(slug, slug)),
+                slug in self.new_policy_areas,
+            )
+            for header, slug in self.policy_area_columns.items()
+        ]
+
     def lines(self) -> list[str]:
         """The summary as plain text lines (the management command prints these)."""
         lines = []
@@ -236,6 +283,30 @@ class ImportSummary:
                 f"{entry[outcome]} {OUTCOME_LABELS[outcome]}" for outcome in OUTCOMES
             )
             lines.append(f"{entry['label']}: {counts}")
+        if self.policy_area_columns:
+            names = ", ".join(
+                f"{header} → {area}" + (f" ({OUTCOME_LABELS['created']})" if created else "")
+                for header, area, created in self.area_columns()
+            )
+            lines.append(
+                ngettext(
+                    "%(count)s policy-area column: %(names)s",
+                    "%(count)s policy-area columns: %(names)s",
+                    len(self.policy_area_columns),
+                )
+                % {"count": len(self.policy_area_columns), "names": names}
+            )
+        if self.unmapped_columns:
+            lines.append(
+                ngettext(
+                    "%(count)s flag column not mapped to a policy area (no row ticks it): "
+                    "%(names)s",
+                    "%(count)s flag columns not mapped to a policy area (no row ticks them): "
+                    "%(names)s",
+                    len(self.unmapped_columns),
+                )
+                % {"count": len(self.unmapped_columns), "names": ", ".join(self.unmapped_columns)}
+            )
         if self.ignored_columns:
             lines.append(
                 ngettext(
@@ -261,6 +332,9 @@ class ImportSummary:
             "notes": [note.as_dict() for note in self.notes],
             "ignored_columns": self.ignored_columns,
             "policy_area_columns": self.policy_area_columns,
+            "policy_area_names": self.policy_area_names,
+            "new_policy_areas": self.new_policy_areas,
+            "unmapped_columns": self.unmapped_columns,
         }
 
     @classmethod
@@ -272,6 +346,9 @@ class ImportSummary:
             seconds=data.get("seconds", 0.0),
             ignored_columns=list(data.get("ignored_columns", [])),
             policy_area_columns=dict(data.get("policy_area_columns", {})),
+            policy_area_names=dict(data.get("policy_area_names", {})),
+            new_policy_areas=list(data.get("new_policy_areas", [])),
+            unmapped_columns=list(data.get("unmapped_columns", [])),
         )
         for kind in KINDS:
             summary.counts[kind].update(data.get("counts", {}).get(kind, {}))

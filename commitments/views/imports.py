@@ -89,6 +89,7 @@ def report(request, pk):
             "level": level,
             "levels": [(key, label) for key, label in LEVEL_LABELS.items()],
             "counts": summary.table() if summary else [],
+            "area_columns": summary.area_columns() if summary else [],
         },
     )
 

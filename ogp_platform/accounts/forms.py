@@ -3,6 +3,8 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ogp_platform.text import validate_single_line
+
 from .models import User
 
 
@@ -15,6 +17,7 @@ class SignupProfileForm(forms.Form):
         help_text=_(
             "Shown publicly next to what you write in consultations. You may use a pseudonym."
         ),
+        validators=[validate_single_line],
     )
 
     def signup(self, request, user):

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ogp_platform.text import one_line, validate_single_line
+
 from .managers import UserManager
 
 
@@ -18,6 +20,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=120,
         blank=True,
         help_text=_("Shown publicly next to what you write. You may use a pseudonym."),
+        validators=[validate_single_line],
     )
     preferred_language = models.CharField(
         _("preferred language"),
@@ -64,10 +67,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         """The name shown publicly. Never derived from the email address, which stays private.
         Every page, email and export that names a person goes through here, so a deleted
-        account reads "Deleted participant" everywhere."""
+        account reads "Deleted participant" everywhere. A name saved before names were checked
+        (`ogp_platform.text`) comes out as one line without invisible characters, so that it
+        cannot start a line of an email or reorder the words around it."""
         if self.is_deleted:
             return gettext("Deleted participant")
-        return self.display_name or _("Participant %(number)s") % {"number": self.pk}
+        return one_line(self.display_name) or _("Participant %(number)s") % {"number": self.pk}
 
     def get_short_name(self):
         return self.get_full_name()

@@ -56,7 +56,7 @@ def account_deletion_blockers(user) -> list[str]:
                 "contact from the member's team page (or ask OGP support), then delete your "
                 "account."
             )
-            % {"member": member.name}
+            % {"member": member.localised_name}
         )
     return reasons
 

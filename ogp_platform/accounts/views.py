@@ -1,6 +1,6 @@
 """The person's own account: download everything the platform holds about them, and delete the
 account. The profile page itself is `ogp_platform.views.profile`; allauth serves the rest
-(sign-in, addresses, password).
+(sign-in, addresses, password), the Django admin's sign-in included.
 
 Downloading is a GET that changes nothing, never cached (it is personal data). Deleting shows a
 page on GET and acts only on a POST with the CSRF token and the password typed again; those
@@ -10,15 +10,17 @@ attempts are rate-limited per user like allauth's own re-authentication.
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ogp_platform.viewtools import add_service_errors, guarded, require
+from ogp_platform.viewtools import add_service_errors, guarded, local_path, require
 
 from . import data_export, policies, services
 from .forms import AccountDeleteForm
@@ -73,3 +75,18 @@ def _page(request, form, blockers, status=200):
     return render(
         request, "accounts/delete.html", {"form": form, "blockers": blockers}, status=status
     )
+
+
+@require_GET
+def admin_login(request):
+    """The Django admin's sign-in page, replaced: staff sign in through allauth like everyone
+    else, so the admin gets the same lockout after failed passwords, the same rate limits and
+    the same email verification. The admin's own form (no limits at all) is never shown, and a
+    password posted straight to this URL is refused (405)."""
+    target = local_path(request.GET.get("next"), reverse("admin:index"))
+    if request.user.is_authenticated:
+        # Signed in but not staff: sending them to sign in again would loop back here.
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return redirect(reverse("admin:index"))
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")

@@ -22,7 +22,8 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of change"), required=False)
     member = forms.ModelChoiceField(
         label=_("Member"),
-        queryset=Member.objects.only("pk", "name").order_by("name"),
+        # What the label (the name in the reader's language) reads, so no row loads more.
+        queryset=Member.objects.only("pk", "name", "kind", "country").order_by("name"),
         required=False,
         empty_label=_("All members"),
         error_messages={"invalid_choice": _("Choose a member from the list.")},

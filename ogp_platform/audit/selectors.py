@@ -35,6 +35,7 @@ from ogp_platform.members.models import (
     MemberStatusChange,
     Organisation,
     OrganisationMembership,
+    OrganisationRename,
 )
 from participation.models import Input, ModerationAction
 
@@ -162,6 +163,12 @@ SOURCES = {
             gettext_lazy("Organisation membership"),
             member=None,
             **_history(OrganisationMembership),
+        ),
+        Source(
+            "organisation_rename",
+            gettext_lazy("Organisation rename"),
+            member=None,
+            **_history(OrganisationRename),
         ),
         Source(
             "forum_seat",
@@ -549,6 +556,27 @@ def _memberships(ids, lookup):
     return {record.history_id: (build, record, previous) for record, previous in versions}
 
 
+def _renames(ids, lookup):
+    versions = _versions(OrganisationRename, ids)
+    for record, _previous in versions:
+        lookup.want(Organisation, record.organisation_id)
+
+    def build(record, previous):
+        organisation = lookup.get(Organisation, record.organisation_id)
+        subject = _("Rename of %(old)s to %(new)s (%(status)s)") % {
+            "old": record.old_name,
+            "new": record.new_name,
+            "status": record.get_status_display(),
+        }
+        url = organisation.get_absolute_url() if organisation else ""
+        entry = _version_entry("organisation_rename", record, previous, subject=subject, url=url)
+        # The decision's reason, on the version that records it.
+        entry.summary = record.reason
+        return entry
+
+    return {record.history_id: (build, record, previous) for record, previous in versions}
+
+
 def _forum_seats(ids, lookup):
     versions = _versions(ForumSeat, ids)
     for record, _previous in versions:
@@ -663,6 +691,7 @@ BUILDERS = {
     "moderation": _moderation,
     "member_role": _member_roles,
     "organisation_membership": _memberships,
+    "organisation_rename": _renames,
     "forum_seat": _forum_seats,
     "platform_role": _platform_roles,
     "member_status": _member_statuses,

@@ -11,6 +11,7 @@ from .models import (
     OnboardingEvent,
     Organisation,
     OrganisationMembership,
+    OrganisationRename,
 )
 
 
@@ -59,6 +60,22 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "verified"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(OrganisationRename)
+class OrganisationRenameAdmin(SimpleHistoryAdmin):
+    """Read only: a rename is decided on the organisation's page, where the service checks that
+    the name is still free and records who decided."""
+
+    list_display = ["organisation", "old_name", "new_name", "status", "requested_at"]
+    list_filter = ["status"]
+    search_fields = ["old_name", "new_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OrganisationMembership)

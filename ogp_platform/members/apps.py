@@ -6,3 +6,8 @@ class MembersConfig(AppConfig):
     name = "ogp_platform.members"
     label = "members"
     verbose_name = _("Members and organisations")
+
+    def ready(self):
+        from . import dashboard
+
+        dashboard.register()

@@ -1,8 +1,11 @@
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ogp_platform.forms import ModelForm, ServiceModelForm
+from ogp_platform.text import validate_single_line
 
 from . import countries
 from .eligibility import CRITERIA
@@ -13,6 +16,7 @@ from .models import (
     Member,
     MemberRole,
     Organisation,
+    OrganisationMembership,
     RepositoryDocument,
 )
 from .validators import validate_pdf
@@ -31,7 +35,7 @@ class CountryChoiceField(forms.ChoiceField):
 
 class MemberStartForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Member.Kind.choices, widget=forms.RadioSelect)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_single_line])
     country = CountryChoiceField(label=_("Country"))
     local_code = forms.CharField(
         label=_("Local code"),
@@ -143,17 +147,36 @@ class LetterForm(forms.Form):
         return data
 
 
+class PartnerChoiceField(forms.ModelMultipleChoiceField):
+    """Organisations by name, with what tells two of the same name apart: their country, whether
+    OGP verified them, and how many people speak for them."""
+
+    def label_from_instance(self, organisation):
+        count = organisation.people
+        people = ngettext("%(count)d person", "%(count)d people", count) % {"count": count}
+        verified = _("verified") if organisation.verified else _("not verified")
+        return f"{organisation.name} ({organisation.country_name} · {verified} · {people})"
+
+
 class PartnersForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = PartnerChoiceField(
         label=_("Non-governmental partner organisations"),
-        queryset=Organisation.objects.order_by("name"),
+        # Counted in the one query that lists them, however many there are.
+        queryset=Organisation.objects.annotate(
+            people=Count(
+                "memberships",
+                filter=Q(memberships__status=OrganisationMembership.Status.APPROVED),
+            )
+        ).order_by("name", "country", "pk"),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("At least one. Missing from the list? Register it first."),
     )
 
 
 class LeadAgencyForm(forms.Form):
-    lead_agency = forms.CharField(label=_("Lead ministry or agency"), max_length=200)
+    lead_agency = forms.CharField(
+        label=_("Lead ministry or agency"), max_length=200, validators=[validate_single_line]
+    )
 
 
 class InvitationForm(forms.Form):
@@ -194,6 +217,35 @@ class OrganisationForm(ModelForm):
         model = Organisation
         fields = ["name", "kind", "country", "website", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+class RenameDecisionForm(forms.Form):
+    APPROVE, REFUSE = "approve", "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (APPROVE, _("Approve the new name (the organisation stays verified)")),
+            (REFUSE, _("Refuse it (the organisation keeps its current name)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required to refuse. The organisation's administrators see it, and the audit log "
+            "keeps it."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REFUSE and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the new name is refused."))
+        return data
 
 
 class MembershipRequestForm(forms.Form):
@@ -267,7 +319,7 @@ class ForumMeetingForm(ServiceModelForm):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=250)
+    title = forms.CharField(label=_("Title"), max_length=250, validators=[validate_single_line])
     kind = forms.ChoiceField(label=_("Kind"), choices=RepositoryDocument.Kind.choices)
     dated = forms.DateField(label=_("Date of the document"), widget=_DateInput())
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=500)

@@ -4,6 +4,7 @@ society, the roles people hold, and the onboarding of new members."""
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import (
     FileExtensionValidator,
     MaxValueValidator,
@@ -14,9 +15,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ogp_platform.text import NAME_KEY_LENGTH, name_key, one_line, validate_single_line
 from ogp_platform.uploads import GeneratedName
 
 from . import countries
@@ -49,7 +52,7 @@ class Member(models.Model):
         ODD = "odd", _("Odd year")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     country = models.CharField(
         _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. LV.")
@@ -61,6 +64,19 @@ class Member(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, e.g. MAD."))],
         help_text=_("Local members only: three letters used in commitment and plan ids."),
+    )
+    # OGP's data gives some members a prefix of its own (UK for the United Kingdom, MO for
+    # Morocco, PNG for Papua New Guinea): the import records it, and ids drafted later go on
+    # with it. Empty for the others.
+    commitment_id_prefix = models.CharField(
+        _("commitment id prefix"),
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2,3}$", _("Two or three capital letters, e.g. UK."))],
+        help_text=_(
+            "Only when OGP uses its own prefix for this member's commitment ids (UK0012); "
+            "empty: the ISO code (LV0047) or, for a local member, its local code (MAD0005)."
+        ),
     )
     parent = models.ForeignKey(
         "self",
@@ -74,7 +90,9 @@ class Member(models.Model):
     region = models.CharField(_("region"), max_length=32, choices=Region.choices)
     date_joined = models.DateField(_("date joined"), null=True, blank=True)
     cohort = models.CharField(_("cohort"), max_length=4, choices=Cohort.choices, blank=True)
-    lead_agency = models.CharField(_("lead ministry or agency"), max_length=200, blank=True)
+    lead_agency = models.CharField(
+        _("lead ministry or agency"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     website = models.URLField(_("website"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ONBOARDING
@@ -123,11 +141,16 @@ class Member(models.Model):
                 condition=Q(kind="local"),
                 name="members_member_unique_local_code",
             ),
+            models.UniqueConstraint(
+                fields=["commitment_id_prefix"],
+                condition=~Q(commitment_id_prefix=""),
+                name="members_member_unique_commitment_id_prefix",
+            ),
         ]
         indexes = [models.Index(fields=["status", "kind", "region"])]
 
     def __str__(self):
-        return self.name
+        return self.localised_name
 
     def get_absolute_url(self):
         return reverse("members:detail", kwargs={"slug": self.slug})
@@ -141,8 +164,23 @@ class Member(models.Model):
         return countries.name(self.country)
 
     @property
+    def localised_name(self) -> str:
+        """The name in the reader's (the active) language: a national member is its country,
+        named as that language names it (Latvia is Lettonia in Italian); a local member keeps
+        its own name (Madrid, Jūrmala). `name`, in English, is what data exports carry."""
+        if self.is_local:
+            return self.name
+        return countries.translated(self.country) or self.name
+
+    @property
     def commitment_prefix(self) -> str:
-        """Commitment ids start with this: alpha-2 (LV0047), or the local code (MAD0005)."""
+        """Commitment ids start with this: OGP's own prefix for the member when it has one
+        (UK0012), else alpha-2 (LV0047), or the local code (MAD0005)."""
+        return self.commitment_id_prefix or self.default_commitment_prefix
+
+    @property
+    def default_commitment_prefix(self) -> str:
+        """The prefix the platform derives: alpha-2, or the local code."""
         return self.local_code if self.is_local else self.country
 
     @property
@@ -154,6 +192,14 @@ class Member(models.Model):
     def is_public(self) -> bool:
         """Members appear in the directory once onboarding has activated them."""
         return self.status != self.Status.ONBOARDING
+
+    @property
+    def government_name(self) -> str:
+        """The member's government, as the official mark on what its officers write:
+        "Government of Latvia", "Local government of Madrid"."""
+        if self.is_local:
+            return gettext("Local government of %(name)s") % {"name": self.localised_name}
+        return gettext("Government of %(name)s") % {"name": self.localised_name}
 
 
 class MemberStatusChange(models.Model):
@@ -208,7 +254,7 @@ class Institution(models.Model):
         OTHER = "other", _("Other public body")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="institutions")
-    name = models.CharField(_("name"), max_length=250)
+    name = models.CharField(_("name"), max_length=250, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MINISTRY)
     website = models.URLField(_("website"), blank=True)
 
@@ -234,7 +280,11 @@ class Organisation(models.Model):
         PRIVATE = "private", _("Private sector")
         ACADEMIC = "academic", _("Academia")
 
-    name = models.CharField(_("name"), max_length=250)
+    name = models.CharField(_("name"), max_length=250, validators=[validate_single_line])
+    # The name as every name that looks the same reads (`ogp_platform.text.name_key`): unique,
+    # so that nobody registers "Delna" again, in capitals or with an invisible space in it,
+    # and speaks under it. Derived from `name` on every save.
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, editable=False)
     slug = models.SlugField(_("slug"), max_length=250, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CSO)
     country = models.CharField(_("country"), max_length=2)
@@ -245,18 +295,52 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "name_key"])
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_key"], name="members_organisation_unique_name")
+        ]
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Kept here rather than in a service: every way a name is written (services, the
+        # Django admin, demo data, factories) must keep the key in step, or the unique
+        # constraint would guard a stale value.
+        self.name_key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("members:organisation", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        taken = self.name_taken_by(self.name)
+        if taken is not None:
+            raise ValidationError({"name": self.name_taken_error(taken)})
+
+    def name_taken_by(self, name: str) -> "Organisation | None":
+        """Another organisation whose name looks the same as `name`, if any."""
+        key = name_key(name)
+        if not key:
+            return None
+        return Organisation.objects.filter(name_key=key).exclude(pk=self.pk).first()
+
+    @staticmethod
+    def name_taken_error(other: "Organisation") -> str:
+        return _(
+            "An organisation called “%(name)s” is already registered, and names that differ "
+            "only in capitals, spaces or invisible characters count as the same. If you work "
+            "for it, ask to join it from its page."
+        ) % {"name": one_line(other.name)}
 
     @property
     def country_name(self) -> str:
@@ -308,6 +392,72 @@ class OrganisationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation} ({self.status})"
+
+
+class OrganisationRename(models.Model):
+    """A new name asked for by the administrator of a verified organisation. The public name
+    stays until an OGP admin approves it: "Verified" vouches for a name OGP checked, and must
+    not pass to a name it never saw (another organisation's, say). Decided once; the rows and
+    their history are the record of who asked, who decided, when and why."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Refused")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="renames")
+    old_name = models.CharField(_("current name"), max_length=250)
+    new_name = models.CharField(_("new name"), max_length=250, validators=[validate_single_line])
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_("Required to refuse. The organisation's administrators see it."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation rename")
+        verbose_name_plural = _("organisation renames")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status="pending"),
+                name="members_organisation_one_pending_rename",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="members_organisation_rename_decided_when_not_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="members_organisation_rename_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_name} → {self.new_name} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class MemberRole(models.Model):
@@ -536,11 +686,20 @@ class ForumSeat(models.Model):
         OTHER = "other", _("Other (academia, private sector, parliament)")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="forum_seats")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
-    affiliation = models.CharField(_("institution or organisation"), max_length=250, blank=True)
+    affiliation = models.CharField(
+        _("institution or organisation"),
+        max_length=250,
+        blank=True,
+        validators=[validate_single_line],
+    )
     position = models.CharField(
-        _("role on the forum"), max_length=120, blank=True, help_text=_("E.g. co-chair.")
+        _("role on the forum"),
+        max_length=120,
+        blank=True,
+        help_text=_("E.g. co-chair."),
+        validators=[validate_single_line],
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
@@ -568,7 +727,7 @@ class ForumMeeting(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="forum_meetings")
     held_on = models.DateField(_("date"))
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     agenda = models.TextField(_("agenda"))
     minutes = models.TextField(_("minutes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
@@ -611,7 +770,7 @@ class RepositoryDocument(models.Model):
         OTHER = "other", _("Other")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("title"), max_length=250)
+    title = models.CharField(_("title"), max_length=250, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     dated = models.DateField(_("date of the document"))
     url = models.URLField(_("link"), blank=True, max_length=500)

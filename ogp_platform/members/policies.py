@@ -32,10 +32,31 @@ def _roles(user, member: Member) -> set[str]:
         return set()
     cache = user.__dict__.setdefault("_member_roles_cache", {})
     if member.pk not in cache:
+        if user.__dict__.get("_member_roles_complete"):
+            return set()
         cache[member.pk] = set(
             MemberRole.objects.filter(user=user, member=member).values_list("role", flat=True)
         )
     return cache[member.pk]
+
+
+def member_roles_of(user) -> dict[int, set[str]]:
+    """Every role the user holds, by member id, read in one query once per request and user;
+    afterwards, whether the user has a role on any member is answered without a query (a page
+    that asks it of many members costs the same as one that asks it of one)."""
+    if not user.is_authenticated:
+        return {}
+    cache = user.__dict__.setdefault("_member_roles_cache", {})
+    if not user.__dict__.get("_member_roles_complete"):
+        roles: dict[int, set[str]] = {}
+        for member_id, role in MemberRole.objects.filter(user=user).values_list(
+            "member_id", "role"
+        ):
+            roles.setdefault(member_id, set()).add(role)
+        cache.clear()
+        cache.update(roles)
+        user.__dict__["_member_roles_complete"] = True
+    return {member_id: roles for member_id, roles in cache.items() if roles}
 
 
 def has_member_role(user, member: Member, *roles: str) -> bool:
@@ -129,6 +150,12 @@ def can_edit_organisation(user, organisation: Organisation) -> bool:
 
 
 def can_verify_organisation(user, organisation: Organisation) -> bool:
+    return is_ogp_admin(user)
+
+
+def can_decide_rename(user, organisation: Organisation | None = None) -> bool:
+    """Approve or refuse a verified organisation's new name (any organisation's, when none is
+    given): those who verify organisations."""
     return is_ogp_admin(user)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from . import policies
+from . import countries, policies
 from .eligibility import Eligibility, Outcome, eligibility_result
 from .models import (
     Invitation,
@@ -18,13 +18,16 @@ from .models import (
     OnboardingEvent,
     Organisation,
     OrganisationMembership,
+    OrganisationRename,
 )
 
 
 def member_directory(
     *, user, kind: str = "", region: str = "", status: str = "", query: str = ""
-) -> QuerySet[Member]:
-    """The public directory: filtered, searched, with what each entry shows."""
+) -> list[Member]:
+    """The public directory: filtered, searched, with what each entry shows, in the order of
+    the names the reader sees (Lettonia among the L in Italian). A search finds a country by
+    its name in the reader's language too, with the local members in it."""
     members = policies.members_visible_to(user).exclude(status=Member.Status.ONBOARDING)
     if kind:
         members = members.filter(kind=kind)
@@ -33,13 +36,18 @@ def member_directory(
     if status:
         members = members.filter(status=status)
     if query:
-        members = members.filter(Q(name__icontains=query) | Q(parent__name__icontains=query))
+        members = members.filter(
+            Q(name__icontains=query)
+            | Q(parent__name__icontains=query)
+            | Q(country__in=countries.matching(query))
+        )
     # Counted through the reverse relation: members know nothing of the plans app.
     published_plans = Count("action_plans", filter=Q(action_plans__published_at__isnull=False))
-    return (
-        members.select_related("parent")
-        .annotate(published_plan_count=published_plans)
-        .order_by("name")
+    # Sorted here, not by the database: the names are translated on the way out. OGP has a
+    # few hundred members, read in the one query either way.
+    return sorted(
+        members.select_related("parent").annotate(published_plan_count=published_plans),
+        key=lambda member: (countries.sort_key(member.localised_name), member.pk),
     )
 
 
@@ -114,12 +122,9 @@ def onboarding_checklist(onboarding: Onboarding) -> list[StepState]:
     for event in onboarding.events.select_related("actor").order_by("created_at", "pk"):
         last_events[event.step] = event
     eligibility = onboarding_eligibility(onboarding)
-    open_or_accepted_contacts = (
-        member.invitations.filter(
-            role=MemberRole.Role.POINT_OF_CONTACT, revoked_at__isnull=True
-        ).exists()
-        or member.roles.filter(role=MemberRole.Role.POINT_OF_CONTACT).exists()
-    )
+    # Accepting an invitation grants the role, and removing the role later leaves the
+    # invitation accepted: the role, not the invitation, says someone answers for the member.
+    has_point_of_contact = member.roles.filter(role=MemberRole.Role.POINT_OF_CONTACT).exists()
 
     Step = Onboarding.Step
     states = []
@@ -137,7 +142,7 @@ def onboarding_checklist(onboarding: Onboarding) -> list[StepState]:
         elif key == Step.PARTNERS:
             done = member.organisations.exists()
         elif key == Step.CONTACTS:
-            done = bool(member.lead_agency) and open_or_accepted_contacts
+            done = bool(member.lead_agency) and has_point_of_contact
         else:
             done = member.status != Member.Status.ONBOARDING
         states.append(
@@ -217,3 +222,66 @@ def membership_of(user, organisation: Organisation) -> OrganisationMembership | 
     if not user.is_authenticated:
         return None
     return organisation.memberships.filter(user=user).first()
+
+
+def organisation_latest_rename(organisation: Organisation) -> OrganisationRename | None:
+    """The organisation's latest rename request (waiting, or how it was decided), with who
+    asked and who decided."""
+    return (
+        organisation.renames.select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+def pending_renames() -> QuerySet[OrganisationRename]:
+    """Renames waiting for an OGP admin, the oldest first, with their organisation."""
+    return (
+        OrganisationRename.objects.filter(status=OrganisationRename.Status.PENDING)
+        .select_related("organisation", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+# --- My work (ogp_platform/dashboard.py) ------------------------------------------------------
+
+DRAFTING_ROLES = {MemberRole.Role.POINT_OF_CONTACT, MemberRole.Role.OFFICER}
+
+
+def members_user_works_for(user) -> list[Member]:
+    """The members whose plans the user drafts and whose inputs they answer (as point of
+    contact or government officer), by name. Two queries at most, whatever the number."""
+    member_ids = [
+        member_id
+        for member_id, roles in policies.member_roles_of(user).items()
+        if roles & DRAFTING_ROLES
+    ]
+    if not member_ids:
+        return []
+    return list(Member.objects.filter(pk__in=member_ids).order_by("name"))
+
+
+def organisations_administered_by(user) -> list[Organisation]:
+    """The organisations the user is an approved administrator of, by name."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user,
+            memberships__role=OrganisationMembership.Role.ADMIN,
+            memberships__status=OrganisationMembership.Status.APPROVED,
+        ).order_by("name")
+    )
+
+
+def pending_requests_of(organisations, *, limit: int) -> tuple[list[OrganisationMembership], int]:
+    """The requests to join the organisations that wait for a decision, those waiting longest
+    first (at most `limit`, with their person and organisation), and how many there are."""
+    pending = OrganisationMembership.objects.filter(
+        organisation__in=organisations, status=OrganisationMembership.Status.PENDING
+    )
+    count = pending.count()
+    if not count:
+        return [], 0
+    rows = pending.select_related("user", "organisation").order_by("requested_at", "pk")[:limit]
+    return list(rows), count

@@ -27,7 +27,9 @@ from .models import (
     OnboardingEvent,
     Organisation,
     OrganisationMembership,
+    OrganisationRename,
 )
+from .policies import is_ogp_admin
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
 
@@ -245,7 +247,7 @@ def _send_invitation(invitation: Invitation, token: str) -> None:
     }
     subject = _("Invitation: %(role)s of %(member)s on %(site)s") % {
         "role": invitation.get_role_display(),
-        "member": invitation.member.name,
+        "member": invitation.member.localised_name,
         "site": settings.SITE_NAME,
     }
     send_mail(
@@ -396,9 +398,8 @@ def organisation_create(
         website=website,
         description=description.strip(),
     )
-    organisation.full_clean()
-    organisation._history_user = actor
-    organisation.save()
+    _validate_organisation(organisation)
+    _save_organisation(organisation, actor)
     OrganisationMembership.objects.create(
         organisation=organisation,
         user=actor,
@@ -410,12 +411,115 @@ def organisation_create(
     return organisation
 
 
+def _validate_organisation(organisation: Organisation) -> None:
+    # The key is derived from the name: Organisation.clean() checks that it is free, with a
+    # message on the field people type.
+    organisation.full_clean(exclude=["name_key"])
+
+
+def _save_organisation(organisation: Organisation, actor, fields: list[str] | None = None):
+    """Save, turning a name taken meanwhile by someone else's save (after our check) into the
+    same message the check gives."""
+    try:
+        with transaction.atomic():
+            _save(organisation, actor, fields)
+    except IntegrityError:
+        taken = organisation.name_taken_by(organisation.name)
+        if taken is None:
+            raise
+        raise ValidationError({"name": Organisation.name_taken_error(taken)}) from None
+
+
+def _renames_wait_for_approval(actor, organisation: Organisation) -> bool:
+    """A verified organisation's own administrators ask for a new name; OGP admins, who
+    verify organisations, rename it."""
+    return organisation.verified and not is_ogp_admin(actor)
+
+
 @transaction.atomic
-def organisation_update(*, actor, organisation: Organisation, **fields) -> None:
+def organisation_update(
+    *, actor, organisation: Organisation, **fields
+) -> OrganisationRename | None:
+    """Change an organisation's details. A new name for a verified organisation, asked by
+    anyone but an OGP admin, is not applied: it becomes a rename waiting for an OGP admin's
+    approval (replacing any request still waiting), and is returned; the other details are
+    saved at once. The new name must be free, now and again when it is approved."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    # The form has already set the new values on the instance: read what is stored, then
+    # apply the changes (all but a name that must wait).
+    organisation.refresh_from_db()
+    new_name = fields.get("name")
+    rename = None
+    if (
+        new_name is not None
+        and new_name.strip() != organisation.name
+        and _renames_wait_for_approval(actor, organisation)
+    ):
+        rename = _rename_request(actor, organisation, new_name.strip())
+        fields = {name: value for name, value in fields.items() if name != "name"}
+    elif new_name is not None:
+        fields["name"] = new_name.strip()
     for name, value in fields.items():
         setattr(organisation, name, value)
-    organisation.full_clean()
-    _save(organisation, actor, list(fields))
+    _validate_organisation(organisation)
+    if fields:
+        _save_organisation(organisation, actor, list(fields))
+    return rename
+
+
+def _rename_request(actor, organisation: Organisation, new_name: str) -> OrganisationRename:
+    pending = OrganisationRename.objects.filter(
+        organisation=organisation, status=OrganisationRename.Status.PENDING
+    ).first()
+    rename = pending or OrganisationRename(organisation=organisation)
+    rename.old_name = organisation.name
+    rename.new_name = new_name
+    rename.requested_by = actor
+    rename.requested_at = timezone.now()
+    rename.full_clean(exclude=["organisation", "requested_by"], validate_constraints=False)
+    taken = organisation.name_taken_by(new_name)
+    if taken is not None:
+        raise ValidationError({"name": Organisation.name_taken_error(taken)})
+    _save(rename, actor)
+    return rename
+
+
+@transaction.atomic
+def organisation_rename_decide(
+    *, actor, rename: OrganisationRename, approve: bool, reason: str = ""
+) -> None:
+    """An OGP admin approves a verified organisation's new name (the organisation takes it and
+    stays verified) or refuses it, with a reason its administrators see. A name another
+    organisation has taken since the request cannot be approved."""
+    rename = OrganisationRename.objects.select_for_update().get(pk=rename.pk)
+    if not rename.is_pending:
+        raise ValidationError(_("This rename has already been decided."))
+    reason = (reason or "").strip()
+    if approve:
+        organisation = Organisation.objects.select_for_update().get(pk=rename.organisation_id)
+        taken = organisation.name_taken_by(rename.new_name)
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "decision": _(
+                        "Another organisation is now called “%(name)s”: this rename cannot be "
+                        "approved. Refuse it, with that reason."
+                    )
+                    % {"name": taken.name}
+                }
+            )
+        organisation.name = rename.new_name
+        _validate_organisation(organisation)
+        _save_organisation(organisation, actor, ["name"])
+    elif not reason:
+        raise ValidationError({"reason": _("Say why the new name is refused.")})
+    rename.status = (
+        OrganisationRename.Status.APPROVED if approve else OrganisationRename.Status.REJECTED
+    )
+    rename.reason = reason
+    rename.decided_by = actor
+    rename.decided_at = timezone.now()
+    _save(rename, actor, ["status", "reason", "decided_by", "decided_at"])
 
 
 @transaction.atomic

@@ -75,4 +75,9 @@ urlpatterns = [
         name="membership_decide",
     ),
     path("organisations/<slug:slug>/verify/", organisations.verify, name="organisation_verify"),
+    path(
+        "organisations/<slug:slug>/renames/<int:pk>/",
+        organisations.rename,
+        name="organisation_rename",
+    ),
 ]

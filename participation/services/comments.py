@@ -38,7 +38,9 @@ def _require(allowed: bool) -> None:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
+    # Browsers send a textarea's line breaks as CRLF: one character each, as the person (and the
+    # counter under the box) counts them.
+    body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise ValidationError({"body": _("Write your comment.")})
     if len(body) > MAX_LENGTH:
@@ -144,6 +146,14 @@ def _check_duplicate(actor, target, body: str, now: datetime.datetime) -> None:
         )
 
 
+def _official_member(actor, target, adapter):
+    """The member that owns the target, when the actor is one of its officers (those who give
+    its reasoned responses) as they write: what they write carries the member's official mark.
+    Decided here, from the roles the actor holds now, and stored: nobody can ask for it, and
+    it stays true of what an officer wrote after they leave the role."""
+    return adapter.member(target) if adapter.may_respond(actor, target) else None
+
+
 def _input_kind(organisation) -> str:
     if organisation is None:
         return Input.OrganisationKind.INDIVIDUAL
@@ -172,6 +182,7 @@ def comment_post(*, actor, target, body: str, parent: Comment | None = None, org
     now = timezone.now()
     _check_rate(actor, now)
     _check_duplicate(actor, target, body, now)
+    adapter = adapter_for(target)
 
     comment = Comment(
         target_type=content_type_of(target),
@@ -181,6 +192,7 @@ def comment_post(*, actor, target, body: str, parent: Comment | None = None, org
         depth=depth,
         author=actor,
         organisation=organisation,
+        official_member=_official_member(actor, target, adapter),
         body=body,
         body_html=markdown.render(body),
         created_at=now,
@@ -189,7 +201,6 @@ def comment_post(*, actor, target, body: str, parent: Comment | None = None, org
     comment.save()
 
     if parent is None:
-        adapter = adapter_for(target)
         space = adapter.space(target)
         register_item = Input(
             space_type=content_type_of(space),

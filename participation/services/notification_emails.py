@@ -149,6 +149,7 @@ def _unsent():
         "user__notification_setting",
         "comment__author",
         "comment__organisation",
+        "comment__official_member",
         "input__merged_into",
         "consultation",
         "target_type",

@@ -39,17 +39,37 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _check_vote(actor, target) -> None:
-    if not adapter_for(target).votable(target):
+def _check_vote(actor, target, *, withdrawing: bool = False) -> None:
+    adapter = adapter_for(target)
+    if not adapter.votable(target):
         raise ValidationError({"value": _("People do not vote on this.")})
     consultation = selectors.current_consultation(target)
+    if withdrawing:
+        _require(policies.can_withdraw_vote(actor, target, consultation))
+        return
+    if policies.can_withdraw_vote(actor, target, consultation) and policies.can_respond(
+        actor, target
+    ):
+        raise ValidationError(
+            {"value": responder_refusal(adapter.member(target))},
+            code="responder",
+        )
     _require(policies.can_vote(actor, target, consultation))
+
+
+def responder_refusal(member) -> str:
+    """Why an officer of the owning member has no vote, in the words the vote box uses too."""
+    return _(
+        "You respond to what people say about this plan as an officer of %(member)s, so you "
+        "do not support or oppose its commitments."
+    ) % {"member": member.localised_name}
 
 
 def vote_cast(*, actor, target, value: int) -> VoteOutcome:
     """Record the actor's support (1) or opposition (-1) for the target, while the consultation
-    of its space is open. Casting the other value changes the vote; casting the same value again
-    changes nothing. Safe under concurrency: the first insert wins and the others update it."""
+    of its space is open; refused, with the reason, to the owning member's officers. Casting
+    the other value changes the vote; casting the same value again changes nothing. Safe under
+    concurrency: the first insert wins and the others update it."""
     if value not in Vote.Value.values:
         raise ValidationError({"value": _("Choose support or opposition.")})
     _check_vote(actor, target)
@@ -77,9 +97,9 @@ def vote_cast(*, actor, target, value: int) -> VoteOutcome:
 
 @transaction.atomic
 def vote_withdraw(*, actor, target) -> bool:
-    """Withdraw the actor's vote on the target, while the consultation is open. Says whether
-    there was a vote to withdraw."""
-    _check_vote(actor, target)
+    """Withdraw the actor's vote on the target, while the consultation is open (officers of the
+    owning member too: they may hold a vote from before). Says whether there was one."""
+    _check_vote(actor, target, withdrawing=True)
     deleted, _rows = Vote.objects.filter(**_on(target), user=actor).delete()
     return deleted > 0
 

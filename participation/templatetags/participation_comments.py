@@ -4,6 +4,10 @@
     {% comments_section obj %}     the consultation's state, the thread, and the forms
     {% discussion_url obj %}       the URL of the object's own discussion page
 
+The thread reads oldest first, or newest first (`?comments_order=newest`); a signed-in person
+sees how many of its comments are theirs and may show only the threads they wrote in
+(`?comments_filter=mine`). Links, so that both work without JavaScript.
+
 The section costs a constant number of queries whatever the number of comments: the space's
 consultations (none to read when there never was a consultation, since comments need one), the
 thread's counts, one page of top-level comments, and all their replies (each with its author,
@@ -14,6 +18,7 @@ post, the organisations they speak for.
 from urllib.parse import urlencode
 
 from django import template
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +26,7 @@ from ogp_platform.members.policies import organisations_user_speaks_for
 
 from .. import policies, selectors
 from ..models import Comment
-from ..views.comments import MARKDOWN_HELP
+from ..views.comments import MARKDOWN_HELP, length_counter
 from ..views.comments import discussion_url as _discussion_url
 
 register = template.Library()
@@ -40,11 +45,32 @@ def _page_url(request, number: int) -> str:
     return f"{request.path}?{query.urlencode()}#comments"
 
 
+# The thread's views, in the query string so that they work without JavaScript and can be
+# linked to: newest first (else oldest first), and only the threads the reader wrote in.
+ORDER_PARAMETER, NEWEST = "comments_order", "newest"
+FILTER_PARAMETER, MINE = "comments_filter", "mine"
+
+
+def _view_url(request, **changes) -> str:
+    """The page with the thread shown another way (from its first page), keeping the page's
+    other query parameters; a change to None removes the parameter."""
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    query.pop("comments_page", None)
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    path = request.path if request is not None else ""
+    return f"{path}?{query.urlencode()}#comments" if query else f"{path}#comments"
+
+
 def _mark(comment: Comment, *, user, can_post: bool, consultation, now, next_path: str) -> None:
     """What the user may do to one comment, as booleans and URLs for the template."""
     removed = comment.is_deleted or comment.is_hidden
     comment.can_reply = can_post and not removed and comment.depth < Comment.MAX_DEPTH
     mine = user.is_authenticated and comment.author_id == user.pk
+    comment.is_mine = mine and not comment.is_deleted
     comment.can_edit = bool(
         mine
         and consultation is not None
@@ -69,9 +95,18 @@ def comments_section(context, target):
     request = context.get("request")
     user = request.user if request is not None else context["user"]
     consultation = selectors.current_consultation_on_request(request, target)
+    query = request.GET if request is not None else QueryDict()
+    newest_first = query.get(ORDER_PARAMETER) == NEWEST
+    only_mine = user.is_authenticated and query.get(FILTER_PARAMETER) == MINE
     page = None
     if consultation is not None:
-        page = selectors.comment_thread_page(target, page_number=_page_number(request))
+        page = selectors.comment_thread_page(
+            target,
+            page_number=_page_number(request),
+            newest_first=newest_first,
+            user=user,
+            only_user_threads=only_mine,
+        )
 
     signed_in = user.is_authenticated
     verified = signed_in and policies.has_verified_email(user)
@@ -135,7 +170,14 @@ def comments_section(context, target):
         "login_url": login_url,
         "next": path,
         "markdown_help": MARKDOWN_HELP,
-        "max_length": Comment._meta.get_field("body").max_length,
+        "length": length_counter(),
+        "newest_first": newest_first,
+        "only_mine": only_mine,
+        "user_count": page.user_count if page is not None else 0,
+        "oldest_url": _view_url(request, **{ORDER_PARAMETER: None}),
+        "newest_url": _view_url(request, **{ORDER_PARAMETER: NEWEST}),
+        "mine_url": _view_url(request, **{FILTER_PARAMETER: MINE}),
+        "all_url": _view_url(request, **{FILTER_PARAMETER: None}),
     }
 
 

@@ -15,9 +15,13 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from ogp_platform.templatetags.placed_messages import placed_messages
+
 from .. import policies, selectors
 from ..interface import adapter_for
 from ..models import Comment, Consultation, Vote
+from ..services.votes import responder_refusal
+from ..views.votes import VOTE_BOX
 
 register = template.Library()
 
@@ -28,9 +32,9 @@ def _request_and_user(context):
     return request, user
 
 
-def _why_not(user, consultation: Consultation | None) -> str:
+def _why_not(user, consultation: Consultation | None, target=None) -> str:
     """Why the user may not vote (or up-vote) now: the first obstacle, in the order in which the
-    user can do something about it."""
+    user can do something about it; last, that they respond on the target (its officers)."""
     if consultation is None:
         return "no_consultation"
     if consultation.state == Consultation.State.SCHEDULED:
@@ -41,19 +45,24 @@ def _why_not(user, consultation: Consultation | None) -> str:
         return "sign_in"
     if not policies.has_verified_email(user):
         return "verify"
+    if target is not None and policies.can_respond(user, target):
+        return "responder"
     return ""
 
 
 @register.inclusion_tag("participation/votes/_vote_box.html", takes_context=True)
 def vote_box(context, target):
     """Counts of support and opposition, the user's vote with buttons to change or withdraw it,
-    why the user cannot vote when they cannot, and a follow button."""
+    why the user cannot vote when they cannot, and a follow button; and the confirmation of
+    what the user just did here (messages placed in the vote box: the page that shows the box
+    leaves them out of the top, with `placed_messages="vote-box"`)."""
     request, user = _request_and_user(context)
     consultation = selectors.current_consultation_on_request(request, target)
     state = selectors.vote_box_state(target, user)
     content_type = selectors.content_type_of(target)
     args = [content_type.pk, target.pk]
     can_vote = policies.can_vote(user, target, consultation)
+    why_not = "" if can_vote else _why_not(user, consultation, target)
     return {
         "request": request,
         "user": user,
@@ -66,7 +75,13 @@ def vote_box(context, target):
         "opposes": state["mine"] == Vote.Value.OPPOSE,
         "following": state["following"],
         "can_vote": can_vote,
-        "why_not": "" if can_vote else _why_not(user, consultation),
+        "why_not": why_not,
+        # An officer keeps the means to withdraw a vote cast before they became one.
+        "can_withdraw": can_vote or (why_not == "responder" and state["mine"] is not None),
+        "responder_refusal": (
+            responder_refusal(adapter_for(target).member(target)) if why_not == "responder" else ""
+        ),
+        "status_messages": placed_messages(request, VOTE_BOX),
         "can_follow": policies.can_follow(user, target),
         "cast_url": reverse("participation:vote_cast", args=args),
         "withdraw_url": reverse("participation:vote_withdraw", args=args),

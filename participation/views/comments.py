@@ -8,7 +8,7 @@ on a page of its own, with the error summary and what the person wrote, so nothi
 everything works without JavaScript.
 """
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,7 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ogp_platform.members.models import Organisation
 from ogp_platform.members.policies import organisations_user_speaks_for
 from ogp_platform.members.views.common import member_breadcrumbs
-from ogp_platform.viewtools import add_service_errors, form_page, guarded, require
+from ogp_platform.viewtools import (
+    add_service_errors,
+    form_page,
+    guarded,
+    requested_next,
+    require,
+    with_next,
+)
 
 from .. import interface, policies, selectors
 from ..models import Comment, Consultation
@@ -37,14 +43,37 @@ MARKDOWN_HELP = gettext_lazy(
 )
 
 
+def length_counter() -> dict:
+    """What static/js/char-count.js needs to count the characters left in a comment box: the
+    limit (also stated in the hint, for those without JavaScript) and its two messages. No
+    `maxlength` attribute: browsers cut a longer paste without a word; the service refuses a
+    comment that is too long and says by how much, and nothing is lost."""
+    return {
+        "limit": services.MAX_LENGTH,
+        "left": gettext_lazy("Characters left: %(count)s"),
+        "over": gettext_lazy("Characters over the limit: %(count)s. Shorten the text to post it."),
+    }
+
+
+def _body_widget(rows: int) -> forms.Textarea:
+    counter = length_counter()
+    return forms.Textarea(
+        attrs={
+            "rows": rows,
+            "data-maxlength": counter["limit"],
+            "data-count-left": counter["left"],
+            "data-count-over": counter["over"],
+        }
+    )
+
+
 # --- Forms ----------------------------------------------------------------------------------
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("Your comment"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=services.MAX_LENGTH,
+        widget=_body_widget(rows=6),
         help_text=MARKDOWN_HELP,
     )
     organisation = forms.ModelChoiceField(
@@ -68,8 +97,7 @@ class CommentForm(forms.Form):
 class CommentEditForm(forms.Form):
     body = forms.CharField(
         label=gettext_lazy("Your comment"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=services.MAX_LENGTH,
+        widget=_body_widget(rows=6),
         help_text=MARKDOWN_HELP,
     )
     next = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -112,14 +140,9 @@ def _readable_comment(request, pk: int) -> tuple[Comment, object]:
 
 
 def _next_path(request, target) -> str:
-    """Where to come back to: the page the form was on (same site only, path only), else the
-    target's discussion page."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return urlsplit(candidate).path
-    return discussion_url(target)
+    """Where to come back to: the page the form was on (a path of this site, without its query),
+    else the target's discussion page."""
+    return requested_next(request, discussion_url(target), path_only=True)
 
 
 def _at_comment(path: str, comment: Comment) -> str:
@@ -169,7 +192,7 @@ def _post(request, target, *, parent: Comment | None, title: str, submit: str):
             messages.info(request, _closed_message(consultation))
             return redirect(f"{next_path}#comments")
     form = CommentForm(
-        request.POST if request.method == "POST" else None,
+        with_next(request.POST if request.method == "POST" else None, next_path),
         user=request.user,
         initial={"next": next_path},
     )
@@ -260,7 +283,7 @@ def edit(request, pk):
         )
         return redirect(f"{next_path}#comment-{comment.pk}")
     form = CommentEditForm(
-        request.POST if request.method == "POST" else None,
+        with_next(request.POST if request.method == "POST" else None, next_path),
         initial={"body": comment.body, "next": next_path},
     )
     if request.method == "POST" and form.is_valid():

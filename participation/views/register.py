@@ -7,16 +7,17 @@ anchor (PRG). Every page costs the same number of queries whatever the number of
 totals come from one grouped query, the page of inputs from one more.
 """
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,7 +25,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ogp_platform import pagecache
 from ogp_platform.forms import ServiceModelForm
 from ogp_platform.members.views.common import member_breadcrumbs
-from ogp_platform.viewtools import add_service_errors, form_page, guarded, require
+from ogp_platform.templatetags.placed_messages import placed_messages
+from ogp_platform.viewtools import (
+    add_service_errors,
+    form_page,
+    guarded,
+    local_path,
+    require,
+    with_next,
+)
 
 from .. import interface, policies, selectors
 from ..models import Input
@@ -114,6 +123,11 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, merge_choices=(), children=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Required for every response but "pending", which the form cannot know before it is
+        # sent (the service checks it): marked required, as required fields are, for everyone.
+        reason = self.fields["reason"]
+        reason.marked_required = True
+        reason.widget.attrs["aria-required"] = "true"
         self.fields["merged_into"].choices = [("", "—"), *merge_choices]
         self.children = {_child_key(obj): obj for obj in children}
         self.fields["taken_into"].choices = [
@@ -194,7 +208,12 @@ def _space_member_id(content_type_id: int, object_id: int):
 def _input(request, pk: int) -> tuple[Input, object]:
     item = get_object_or_404(
         Input.objects.select_related(
-            "comment__author", "comment__organisation", "merged_into", "responded_by"
+            "member",
+            "comment__author",
+            "comment__organisation",
+            "comment__official_member",
+            "merged_into",
+            "responded_by",
         ),
         pk=pk,
     )
@@ -221,14 +240,49 @@ def report_url(space) -> str:
     return reverse("participation:register_report", args=_space_args(space))
 
 
-def _back_to_register(request, item: Input, space):
-    """Back to the page of the register the officer came from (same site only), at the input."""
-    target = request.POST.get("next", "")
-    if not target or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = register_url(space)
-    return redirect(f"{target.split('#')[0]}#input-{item.pk}")
+def _register_page(value, space) -> str:
+    """The page of the register (filters and page number in its query) an officer came from:
+    `value` when it is a path of this site, else the register's first page. Never with a
+    fragment: the way back adds the input's."""
+    return local_path((value or "").split("#", 1)[0], register_url(space))
+
+
+def _listed_on(page: str, item: Input, space) -> bool:
+    """Whether the register's page at `page` lists the input under its filters (after its
+    response: an input answered from the "pending" filter leaves it)."""
+    parts = urlsplit(page)
+    if parts.path != register_url(space):
+        return False
+    filters = FilterForm(QueryDict(parts.query) or None).filters()
+    return filters["disposition"] in (None, item.disposition) and filters["source"] in (
+        None,
+        item.source,
+    )
+
+
+def _input_place(item: Input) -> str:
+    """The place of the register page where the confirmation about an input shows: in it."""
+    return f"input-{item.pk}"
+
+
+def _saved(request, item: Input, space):
+    """Back to the page of the register the officer came from, with its filters and page
+    number, with a confirmation that names the input: shown in the input when the page still
+    lists it (the page scrolls to it), else at the top of the page, which says why it is gone."""
+    page = _register_page(request.POST.get("next"), space)
+    listed = _listed_on(page, item, space)
+    text = _("The response to input no. %(number)s (“%(excerpt)s”) is saved: %(disposition)s.") % {
+        "number": item.pk,
+        "excerpt": _excerpt(item, 10),
+        "disposition": item.get_disposition_display(),
+    }
+    if listed:
+        messages.success(request, text, extra_tags=_input_place(item))
+        return redirect(f"{page}#input-{item.pk}")
+    if urlsplit(page).path == register_url(space):
+        text = f"{text} {_('It no longer shows under these filters.')}"
+    messages.success(request, text)
+    return redirect(page)
 
 
 def _excerpt(item: Input, words: int = 12) -> str:
@@ -254,9 +308,30 @@ def _who(item: Input) -> str:
 
 
 def _decorate(items: list[Input], space) -> None:
-    """What each input shows besides its own fields: the link to its comment, and the title and
-    address of what it was taken into (already prefetched)."""
+    """What each input shows besides its own fields: the link to its comment, what the comment
+    was written on (the plan, a commitment or a milestone: one query per kind of object, the
+    space itself costs none), and the title and address of what it was taken into (already
+    prefetched)."""
+    written_on = selectors.participable_objects(
+        [
+            (item.comment.target_type_id, item.comment.target_id)
+            for item in items
+            if item.comment_id is not None
+        ],
+        known=[space],
+    )
     for item in items:
+        target = (
+            written_on.get((item.comment.target_type_id, item.comment.target_id))
+            if item.comment_id is not None
+            else None
+        )
+        if target is not None:
+            item.written_on_kind = capfirst(target._meta.verbose_name)
+            item.written_on_title = interface.adapter_for(target).title(target)
+            item.written_on_url = target.get_absolute_url()
+        else:
+            item.written_on_kind = item.written_on_title = item.written_on_url = ""
         item.who = _who(item)
         item.comment_link = (
             reverse("participation:register_comment", args=[item.comment_id])
@@ -282,8 +357,16 @@ def _listing(request, space, *, officer: bool) -> dict:
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list) if paginator.count else []
     _decorate(page.object_list, space)
+    placed = []
+    if officer:
+        # The confirmation of a response shows in the input the page scrolls to.
+        for item in page.object_list:
+            item.status_messages = placed_messages(request, _input_place(item))
+            if item.status_messages:
+                placed.append(_input_place(item))
     adapter = interface.adapter_for(space)
     return {
+        "placed_messages": placed,
         "space": space,
         "space_title": adapter.title(space),
         "totals": totals,
@@ -394,31 +477,32 @@ def respond(request, pk):
         "taken_into": (
             f"{item.taken_into_type_id}:{item.taken_into_id}" if item.taken_into_id else ""
         ),
-        "next": request.GET.get("next", ""),
     }
+    # The page of the register the officer came from: the way back after saving, and Cancel's.
+    back = _register_page(request.POST.get("next") or request.GET.get("next"), space)
+    initial["next"] = back
     form = ResponseForm(
-        request.POST or None,
+        with_next(request.POST or None, back),
         initial=initial,
         merge_choices=merge_choices,
         children=services.space_children(space),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.input_respond(actor=request.user, input=item, **form.service_arguments(others))
+            saved = services.input_respond(
+                actor=request.user, input=item, **form.service_arguments(others)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request, _("The response to input no. %(number)s is saved.") % {"number": item.pk}
-            )
-            return _back_to_register(request, item, space)
+            return _saved(request, saved, space)
     _decorate([item], space)
     return form_page(
         request,
         form,
         title=_("Respond to input no. %(number)s") % {"number": item.pk},
         submit=_("Save the response"),
-        cancel_url=f"{register_url(space)}#input-{item.pk}",
+        cancel_url=f"{back}#input-{item.pk}",
         breadcrumbs=[*_breadcrumbs(space), (_("Register of inputs"), register_url(space))],
         template="participation/register/respond.html",
         input=item,

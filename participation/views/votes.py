@@ -2,7 +2,7 @@
 service and comes back to where it was sent from (the vote box, the comment), with a message;
 they work without JavaScript."""
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ogp_platform.viewtools import guarded, redirect_back, require
+from ogp_platform.viewtools import guarded, redirect_back, requested_next, require
 
 from .. import interface, policies, selectors
 from ..models import Comment, Vote
@@ -47,8 +46,22 @@ def _votable_target(request, content_type_id, object_id):
     return target
 
 
+# Where the confirmation of a vote shows: in the vote box the page comes back to, not at the top
+# of the page (see ogp_platform/templatetags/placed_messages.py).
+VOTE_BOX = "vote-box"
+
+
 def _back(request, target):
     return redirect_back(request, f"{target.get_absolute_url().split('#')[0]}#votes")
+
+
+def _may_take_part(request, target):
+    """Those who may not take part at all get a 403 (or the sign-in page); the vote's own rules
+    (the owning member's officers do not vote) are the service's, said in a message."""
+    require(
+        request,
+        policies.can_take_part(request.user, target, selectors.current_consultation(target)),
+    )
 
 
 @guarded
@@ -56,25 +69,25 @@ def _back(request, target):
 def cast(request, content_type_id, object_id):
     """Support or oppose (`value`), or change one's vote to the other."""
     target = _votable_target(request, content_type_id, object_id)
-    require(
-        request,
-        policies.can_vote(request.user, target, selectors.current_consultation(target)),
-    )
+    _may_take_part(request, target)
     value = VALUES.get(request.POST.get("value", ""))
     if value is None:
-        messages.error(request, _("Choose support or opposition."))
+        messages.error(request, _("Choose support or opposition."), extra_tags=VOTE_BOX)
         return _back(request, target)
     try:
         outcome = services.vote_cast(actor=request.user, target=target, value=value)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, " ".join(error.messages), extra_tags=VOTE_BOX)
         return _back(request, target)
     if outcome is services.VoteOutcome.UNCHANGED:
-        messages.info(request, _("Your vote is unchanged."))
+        text, level = _("Your vote is unchanged."), messages.INFO
     elif value == Vote.Value.SUPPORT:
-        messages.success(request, _("You support this. You can change or withdraw your vote."))
+        text = _("You support this. You can change or withdraw your vote.")
+        level = messages.SUCCESS
     else:
-        messages.success(request, _("You oppose this. You can change or withdraw your vote."))
+        text = _("You oppose this. You can change or withdraw your vote.")
+        level = messages.SUCCESS
+    messages.add_message(request, level, text, extra_tags=VOTE_BOX)
     return _back(request, target)
 
 
@@ -82,14 +95,11 @@ def cast(request, content_type_id, object_id):
 @require_POST
 def withdraw(request, content_type_id, object_id):
     target = _votable_target(request, content_type_id, object_id)
-    require(
-        request,
-        policies.can_vote(request.user, target, selectors.current_consultation(target)),
-    )
+    _may_take_part(request, target)
     if services.vote_withdraw(actor=request.user, target=target):
-        messages.success(request, _("Your vote has been withdrawn."))
+        messages.success(request, _("Your vote has been withdrawn."), extra_tags=VOTE_BOX)
     else:
-        messages.info(request, _("You had not voted."))
+        messages.info(request, _("You had not voted."), extra_tags=VOTE_BOX)
     return _back(request, target)
 
 
@@ -103,6 +113,7 @@ def follow(request, content_type_id, object_id):
         request,
         _("You follow %(title)s: you will hear of new comments and consultations.")
         % {"title": interface.adapter_for(target).title(target)},
+        extra_tags=VOTE_BOX,
     )
     return _back(request, target)
 
@@ -117,6 +128,7 @@ def unfollow(request, content_type_id, object_id):
         request,
         _("You no longer follow %(title)s.")
         % {"title": interface.adapter_for(target).title(target)},
+        extra_tags=VOTE_BOX,
     )
     return _back(request, target)
 
@@ -130,13 +142,8 @@ def readable_comment(request, pk: int) -> Comment:
 
 
 def page_path(request) -> str | None:
-    """The path of the page a form was sent from (`next`, same site only), if any."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return urlsplit(candidate).path
-    return None
+    """The path of the page a form was sent from (`next`, a path of this site), if any."""
+    return requested_next(request, "", path_only=True) or None
 
 
 def comment_url(comment: Comment, path: str | None = None) -> str:

@@ -186,7 +186,9 @@ def test_a_new_person_joins_a_cso_and_takes_part(new_context, world, screenshot)
 
     # Support for the commitment.
     page.get_by_role("button", name="Support", exact=True).click()
-    assert page.get_by_text("You support this. You can change or withdraw your vote.").is_visible()
+    # The confirmation is in the vote box the page comes back to.
+    votes = page.locator("#votes")
+    assert votes.get_by_text("You support this. You can change or withdraw your vote.").is_visible()
     support = page.get_by_role("button", name="Support", exact=True)
     assert support.get_attribute("aria-pressed") == "true"
 
@@ -275,8 +277,12 @@ def test_the_officer_answers_every_input_and_submits_the_plan(
         "Pašvaldību atklātība būs nākamā plāna tēma; šajā plānā to neiekļaujam."
     )
     page.get_by_role("button", name="Save the response").click()
+    # Answered from the "pending" filter, the input has left it: confirmed at the top.
     assert page.get_by_text(
-        f"The response to input no. {register.karlis.pk} is saved."
+        re.compile(
+            rf"The response to input no\. {register.karlis.pk} \(“.+”\) is saved: Not "
+            r"accepted\. It no longer shows under these filters\."
+        )
     ).is_visible()
 
     respond(
@@ -328,7 +334,8 @@ def test_the_officer_answers_every_input_and_submits_the_plan(
     item = reader.locator(f"#input-{register.ilze_input.pk}")
     assert item.get_by_text("Partially accepted").is_visible()
     assert item.get_by_text("Publicēšanas termiņš piecas darba dienas").is_visible()
-    assert item.get_by_role("link", name=world.lobbying.identifier).is_visible()
+    taken_into = item.locator("p", has_text="Taken into:")
+    assert taken_into.get_by_role("link", name=world.lobbying.identifier).is_visible()
     assert reader.get_by_role("heading", name="How input was considered").is_visible()
     screenshot(reader, "register-report-en-desktop")
     reader_phone = new_context(PHONE).new_page()
@@ -382,11 +389,122 @@ def test_commenting_voting_and_responding_work_without_javascript(browser, live_
             "Iekļauts apņemšanā.",
             taken_into=f"{world.lobbying.identifier} {world.lobbying.title}",
         )
-        saved = f"The response to input no. {mine.input.pk} is saved."
-        assert officer.get_by_text(saved).is_visible()
+        saved = re.compile(rf"The response to input no\. {mine.input.pk} \(“.+”\) is saved")
+        assert officer.locator(f"#input-{mine.input.pk}").get_by_text(saved).is_visible()
         mine.input.refresh_from_db()
         assert mine.input.disposition == Input.Disposition.ACCEPTED
         assert mine.input.taken_into == world.lobbying
     finally:
         for context in contexts:
             context.close()
+
+
+# --- The register's daily work (issue 13, point 10) ---------------------------------------------
+
+
+def test_the_officer_answers_from_page_2_of_a_filter_and_stays_there(new_context, world):
+    """The officer filters the register by source, goes to page 2, answers an input there, and
+    comes back to page 2 of the same filter, at the input, where the confirmation names it.
+    Each comment's input says what it was written on and links to it; the commitment page then
+    shows the officer no vote control, but why."""
+    milestone = world.lobbying.milestones.get()
+    on_milestone = comment_post(
+        actor=world.karlis, target=milestone, body="Starpposms jāpabeidz līdz gada beigām."
+    ).input
+    received = timezone.localdate() - datetime.timedelta(days=3)
+    written = [
+        input_record(
+            actor=world.officer,
+            space=world.plan,
+            source=Input.Source.WRITTEN,
+            text=f"Rakstisks priekšlikums nr. {n}.",
+            received_on=received,
+            organisation_name="",
+            organisation_kind=Input.OrganisationKind.INDIVIDUAL,
+        )
+        for n in range(1, 56)
+    ]
+    item = written[51]  # the 52nd written input: on page 2 of the filter (50 a page)
+
+    page = new_context().new_page()
+    sign_in(page, world.officer.email, DEFAULT_PASSWORD)
+    page.goto(register_url(world.plan))
+    page.get_by_label("Source").select_option(label="Written submission")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_text("55 inputs match the filters").is_visible()
+    page.get_by_role("link", name="Next page").click()
+    assert page.get_by_text("Page 2 of 2").is_visible()
+    filtered_page_2 = page.url
+
+    page.get_by_role("link", name=f"Respond to input no. {item.pk}", exact=True).click()
+    assert page.get_by_label("Reason (required)").is_visible()
+    page.get_by_label("Not accepted", exact=True).check()
+    page.get_by_label("Reason").fill("Šis jautājums jau ir citā plānā.")
+    page.get_by_role("button", name="Save the response").click()
+
+    assert page.url == f"{filtered_page_2}#input-{item.pk}"
+    assert page.get_by_text("Page 2 of 2").is_visible()
+    assert page.get_by_label("Source").input_value() == "written"
+    confirmation = (
+        f"The response to input no. {item.pk} (“Rakstisks priekšlikums nr. 52.”) is saved: "
+        "Not accepted."
+    )
+    answered = page.locator(f"#input-{item.pk}")
+    assert answered.get_by_role("status").get_by_text(confirmation).is_visible()
+    assert answered.get_by_text("Not accepted").first.is_visible()
+    item.refresh_from_db()
+    assert item.disposition == Input.Disposition.NOT_ACCEPTED
+
+    # What each comment was written on: a milestone, a commitment.
+    page.goto(f"{register_url(world.plan)}?source=comment")
+    on = page.locator(f"#input-{on_milestone.pk}")
+    assert on.get_by_text("Milestone:").is_visible()
+    assert on.get_by_role("link", name=milestone.title).is_visible()
+    karlis = page.locator(f"#input-{world.karlis_comment.input.pk}")
+    link = karlis.get_by_role("link", name=f"{world.lobbying.identifier} {world.lobbying.title}")
+    link.click()
+    assert page.get_by_role("heading", level=1, name=world.lobbying.title).is_visible()
+
+    # The plan's own officer does not vote on its commitments.
+    votes = page.locator("#votes")
+    assert votes.get_by_text("as an officer of Latvia").is_visible()
+    assert votes.get_by_role("button", name="Support", exact=True).count() == 0
+
+
+# --- The comment box's length (issue 13, point 13) -----------------------------------------------
+
+
+def test_the_comment_box_counts_what_is_left_and_cuts_nothing(page, world):
+    """A long paste is kept whole; the count under the box says how much is left or over, and a
+    polite live region speaks only when a threshold is crossed; the server refuses the text
+    that is too long and gives it back."""
+    sign_in(page, world.karlis.email, DEFAULT_PASSWORD)
+    page.goto(world.budgeting.get_absolute_url())
+    box = page.get_by_label("Your comment")
+    count = page.locator("#comment-body-count")
+    live = page.locator("#comment-body + .char-count + [aria-live=polite]")
+    assert count.inner_text() == "Characters left: 5,000"
+    assert "comment-body-count" in box.get_attribute("aria-describedby")
+    assert live.inner_text() == ""
+
+    box.fill("a" * 4600)
+    assert count.inner_text() == "Characters left: 400"
+    assert live.inner_text() == "Characters left: 400"
+    box.press("End")
+    box.press("b")
+    assert count.inner_text() == "Characters left: 399"
+    assert live.inner_text() == "Characters left: 400"  # not at every keystroke
+
+    long = "Atklātība. " * 470  # 5,170 characters
+    box.fill(long)
+    assert box.input_value() == long  # no maxlength: nothing cut
+    assert count.inner_text().startswith("Characters over the limit: 170.")
+    assert "char-count--over" in count.get_attribute("class")
+    assert live.inner_text().startswith("Characters over the limit: 170.")
+
+    page.get_by_role("button", name="Post the comment").click()
+    alert = page.get_by_role("alert")
+    assert alert.get_by_text("A comment can be at most 5000 characters long").is_visible()
+    assert page.get_by_label("Your comment").input_value() == long
+    assert page.locator("#id_body-count").inner_text().startswith("Characters over the limit")
+    assert not Comment.objects.filter(author=world.karlis, target_id=world.budgeting.pk).exists()

@@ -186,6 +186,7 @@ def test_tour_as_a_citizen(demo, english_context, screenshot):
     tour = Tour(english_context(), screenshot, role="citizen")
     page = tour.page
     sign_in(page, *CITIZEN)
+    tour.visit("my-work", reverse("dashboard"))
     tour.visit("plan-cocreation", reverse("action_plans:detail", args=["AP_LVA01"]))
     tour.visit("commitment-comments", reverse("commitments:detail", args=["LV0001"]))
     assert page.get_by_role("button", name="Post the comment").first.is_visible()
@@ -224,6 +225,7 @@ def test_tour_as_government_officers(demo, english_context, screenshot):
     # Latvia's point of contact, in a browser of their own.
     page = tour.page = english_context().new_page()
     sign_in(page, *OFFICER_LV)
+    tour.visit("my-work", reverse("dashboard"))
     tour.visit("plan-cocreation", reverse("action_plans:detail", args=["AP_LVA01"]))
     tour.visit("register", reverse("participation:register", args=space_args("AP_LVA01")))
     pending = Input.objects.filter(disposition=Input.Disposition.PENDING).first()

@@ -191,3 +191,110 @@ def many_rows(count: int, *, plans_per_member: int = 3) -> list[dict]:
             }
         )
     return rows
+
+
+# --- An extract shaped like a real IRM export ------------------------------------------------
+
+# One flag column per policy area or theme, as the IRM's export has them: areas the platform
+# has under another name, areas it lacks ("Youth", "Elections & Political Finance"), a theme no
+# row ticks ("Human Rights") and a judgement that is not an area ("Starred").
+IRM_AREA_COLUMNS = [
+    "Anti-corruption",
+    "Civic Space",
+    "Open Contracting",
+    "Fiscal Openness",
+    "Gender",
+    "Open Justice",
+    "Youth",
+    "Policy Area: Elections & Political Finance",
+    "Human Rights",
+    "Starred",
+]
+IRM_HEADER = [name for name in HEADER if name not in POLICY_AREA_COLUMNS] + IRM_AREA_COLUMNS
+# BASE_ROW ticks Fiscal Openness: the IRM rows tick only what they say.
+NO_AREAS = dict.fromkeys(IRM_AREA_COLUMNS, "")
+
+# Member → the cells its rows share: OGP's own prefixes (UK, MO, PNG) and Kosovo, "Other".
+IRM_MEMBERS = {
+    "UK": {
+        "Country/Locality": "United Kingdom",
+        "Code": "GBR",
+        "Region": "Europe",
+        "Action Plan ID": "AP_GBR03",
+        "Action Plan Number": "3",
+        "Year Of Submission": "2016",
+        "Action Plan End Year": "2018",
+        "Lead Institution": "Cabinet Office",
+    },
+    "MO": {
+        "Country/Locality": "Morocco",
+        "Code": "MAR",
+        "Region": "Africa and Middle East",
+        "Action Plan ID": "AP_MAR01",
+        "Action Plan Number": "1",
+        "Year Of Submission": "2018",
+        "Action Plan End Year": "2020",
+        "Lead Institution": "Ministère de la Réforme de l'Administration",
+    },
+    "PNG": {
+        "Country/Locality": "Papua New Guinea",
+        "Code": "PNG",
+        "Region": "Asia Pacific",
+        "Action Plan ID": "AP_PNG01",
+        "Action Plan Number": "1",
+        "Year Of Submission": "2018",
+        "Action Plan End Year": "2020",
+        "Lead Institution": "Department of National Planning and Monitoring",
+    },
+    "XK": {
+        "Country/Locality": "Kosovo",
+        "Code": "XKX",
+        "Region": "Europe",
+        "National Or Local": "Other",
+        "Action Plan ID": "AP_XKX01",
+        "Action Plan Number": "1",
+        "Year Of Submission": "2023",
+        "Action Plan End Year": "2025",
+        "Lead Institution": "Office of the Prime Minister",
+    },
+}
+# The flags of the n-th row: 1, 0, Yes, Y, TRUE, x and blank, as the export mixes them.
+IRM_FLAGS = [
+    {"Anti-corruption": "1", "Civic Space": "0", "Open Justice": "", "Youth": "Yes"},
+    {"Civic Space": "Yes", "Open Contracting": "1", "Human Rights": "0", "Starred": "1"},
+    {"Fiscal Openness": "Y", "Gender": "TRUE", "Starred": "0"},
+    {"Open Justice": "x", "Policy Area: Elections & Political Finance": "1"},
+]
+
+
+def irm_export(per_member: int = 2) -> list[dict]:
+    """Rows of UK, MO, PNG and XK (Kosovo) with `per_member` commitments each, Latvia and
+    Madrid as usual, and last a row that gives Morocco an id of the United Kingdom's (the one
+    real conflict). Write them with `dataset_csv(rows, header=IRM_HEADER)`."""
+    rows = []
+    for prefix, cells in IRM_MEMBERS.items():
+        for n in range(1, per_member + 1):
+            rows.append(
+                {
+                    **cells,
+                    "Commitment Unique Identifier": f"{prefix}{n:04d}",
+                    "Commitment Number": str(n),
+                    "Commitment Title": f"Commitment {n} of {cells['Country/Locality']}",
+                    "Short Title": "",
+                    "Supporting Institution(s)": "",
+                    "URL": "",
+                    **NO_AREAS,
+                    **IRM_FLAGS[len(rows) % len(IRM_FLAGS)],
+                }
+            )
+    rows += [
+        latvia(**{**NO_AREAS, "Anti-corruption": "1"}),
+        madrid(**{**NO_AREAS, "Civic Space": "1"}),
+        {
+            **IRM_MEMBERS["MO"],
+            **NO_AREAS,
+            "Commitment Unique Identifier": "UK0001",
+            "Commitment Title": "A Moroccan commitment filed under a British id",
+        },
+    ]
+    return rows

@@ -7,7 +7,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from ogp_platform.members.models import (
     MemberStatusChange,
     Onboarding,
     Organisation,
+    OrganisationMembership,
 )
 from ogp_platform.members.selectors import onboarding_checklist
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -261,20 +264,6 @@ def test_whole_onboarding_and_a_new_user_accepting(
     assert mail.outbox[-1].to == ["poc@gov.md"]
     link = invitation_link()
 
-    response = admin_client.post(step_url("activation"))
-    assert response.status_code == 302
-    member.refresh_from_db()
-    assert member.status == "active"
-    assert member.date_joined == timezone.localdate()
-    change = MemberStatusChange.objects.get(member=member)
-    assert (change.from_status, change.to_status, change.changed_by) == (
-        "onboarding",
-        "active",
-        admin,
-    )
-    steps = {e.step for e in member.onboarding.events.all()}
-    assert {"eligibility", "values", "letter", "contacts", "activation"} <= steps
-
     # The point of contact opens the link, signs up with the invited address and lands on the
     # member's page with the right to draft: no second confirmation email is needed.
     assert client.get(link).status_code == 200
@@ -302,6 +291,99 @@ def test_whole_onboarding_and_a_new_user_accepting(
     assert client.post(link).status_code == 302
     assert MemberRole.objects.filter(member=member).count() == 1
     assert Invitation.objects.get().status == "accepted"
+
+    # With a point of contact in place, the member can be activated.
+    response = admin_client.post(step_url("activation"))
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == "active"
+    assert member.date_joined == timezone.localdate()
+    change = MemberStatusChange.objects.get(member=member)
+    assert (change.from_status, change.to_status, change.changed_by) == (
+        "onboarding",
+        "active",
+        admin,
+    )
+    steps = {e.step for e in member.onboarding.events.all()}
+    assert {"eligibility", "values", "letter", "contacts", "activation"} <= steps
+
+
+def _contacts_done(member) -> bool:
+    return {s.key: s.done for s in onboarding_checklist(member.onboarding)}["contacts"]
+
+
+def test_contacts_step_waits_for_a_point_of_contact_to_accept(
+    admin_client, client, django_capture_on_commit_callbacks
+):
+    """A sent invitation, an expired one, or an officer who accepted theirs leaves the contacts
+    step to do and activation refused; the step is done once an invited point of contact has
+    accepted, and to do again if their role is removed."""
+    capture = django_capture_on_commit_callbacks
+    member = complete_national(admin_client, capture)
+    poc_link = invitation_link()
+    assert not _contacts_done(member)
+    page = admin_client.get(step_url("contacts")).content.decode()
+    assert "A sent invitation is not enough." in page
+    response = admin_client.post(step_url("activation"))
+    assert "These steps are not done yet: Lead agency and points of contact." in (
+        response.content.decode()
+    )
+
+    Invitation.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert not _contacts_done(member)
+    Invitation.objects.update(expires_at=timezone.now() + datetime.timedelta(days=1))
+
+    send_invitation(admin_client, capture, "officer@gov.md", role="officer")
+    client.force_login(UserFactory(email="officer@gov.md"))
+    client.post(invitation_link())
+    assert MemberRole.objects.filter(member=member, role="officer").exists()
+    assert not _contacts_done(member)
+
+    poc = UserFactory(email="poc@gov.md")
+    client.force_login(poc)
+    client.post(poc_link)
+    assert _contacts_done(member)
+    assert "A sent invitation is not enough." not in (
+        admin_client.get(step_url("contacts")).content.decode()
+    )
+
+    MemberRole.objects.get(member=member, user=poc).delete()
+    assert Invitation.objects.get(email="poc@gov.md").status == "accepted"
+    assert not _contacts_done(member)
+    assert admin_client.post(step_url("activation")).status_code == 200
+    member.refresh_from_db()
+    assert member.status == "onboarding"
+
+
+def test_partner_picker_tells_organisations_of_similar_names_apart(admin_client):
+    """Each choice names the organisation's country, whether it is verified and how many people
+    speak for it, in the same number of queries however many organisations there are."""
+    start(admin_client, kind="local", name="Chișinău", local_code="chi", country="MD")
+    latvian = Organisation.objects.create(
+        name="Open Data Watch", slug="odw-lv", country="LV", verified=True
+    )
+    for status in ("approved", "approved", "pending"):
+        OrganisationMembership.objects.create(
+            organisation=latvian, user=UserFactory(), status=status
+        )
+    # Names that differ only in a hyphen: the same to the eye, both allowed.
+    Organisation.objects.create(name="Open-Data Watch", slug="odw-md", country="MD")
+    url = step_url("partners", "chisinau")
+    page = admin_client.get(url).content.decode()
+    assert "Open Data Watch (Latvia · verified · 2 people)" in page
+    assert "Open-Data Watch (Moldova · not verified · 0 people)" in page
+
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(url)
+    for i in range(10):
+        organisation = Organisation.objects.create(name=f"Org {i}", slug=f"org-{i}", country="MD")
+        OrganisationMembership.objects.create(
+            organisation=organisation, user=UserFactory(), status="approved"
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = admin_client.get(url).content.decode()
+    assert "Org 9 (Moldova · not verified · 1 person)" in page
+    assert len(many) == len(few)
 
 
 def test_an_existing_user_accepts_and_gets_the_role_on_this_member_only(

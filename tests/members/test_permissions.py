@@ -26,6 +26,7 @@ from ogp_platform.members.models import (
     OnboardingEvent,
     Organisation,
     OrganisationMembership,
+    OrganisationRename,
 )
 from tests.factories import UserFactory
 from tests.members.factories import (
@@ -541,7 +542,15 @@ def complete_onboarding(onboarding):
     services.onboarding_set_lead_agency(
         actor=admin, onboarding=onboarding, lead_agency="State Chancellery"
     )
-    InvitationFactory(member=onboarding.member, role=MemberRole.Role.POINT_OF_CONTACT)
+    # A point of contact who has accepted their invitation (an invitation sent is not enough).
+    contact = MemberRoleFactory(member=onboarding.member, role=MemberRole.Role.POINT_OF_CONTACT)
+    InvitationFactory(
+        member=onboarding.member,
+        email=contact.user.email,
+        role=MemberRole.Role.POINT_OF_CONTACT,
+        accepted_at=contact.granted_at,
+        accepted_by=contact.user,
+    )
     return onboarding
 
 
@@ -749,6 +758,35 @@ def test_an_ogp_admin_withdraws_the_verification(client, sign_in, organisation):
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.verified is False
+
+
+@pytest.mark.parametrize(("actor", "expected"), VERIFIERS)
+def test_decide_a_rename(client, sign_in, member, organisation, actor, expected):
+    """Only OGP admins approve a verified organisation's new name: not even its own
+    administrators, who asked for it."""
+    Organisation.objects.filter(pk=organisation.pk).update(verified=True)
+    rename = OrganisationRename.objects.create(
+        organisation=organisation,
+        old_name=organisation.name,
+        new_name="Open Contracting Watch",
+        requested_by=OrganisationMembershipFactory(
+            organisation=organisation, role=OrganisationMembership.Role.ADMIN
+        ).user,
+    )
+    user = sign_in(actor, member=member, organisation=organisation)
+    url = organisation_url("organisation_rename", organisation, pk=rename.pk)
+    # The page with the decision's form: to OGP admins only.
+    assert_response(client.get(url), 200 if allowed(expected) else expected)
+    response = client.post(url, {"decision": "approve", "reason": ""})
+    assert_response(response, expected, success_url=organisation.get_absolute_url())
+    organisation.refresh_from_db()
+    rename.refresh_from_db()
+    if allowed(expected):
+        assert organisation.name == "Open Contracting Watch"
+        assert (rename.status, rename.decided_by) == (OrganisationRename.Status.APPROVED, user)
+    else:
+        assert organisation.name != "Open Contracting Watch"
+        assert (rename.status, rename.decided_by) == (OrganisationRename.Status.PENDING, None)
 
 
 # === Accepting an invitation ===============================================================

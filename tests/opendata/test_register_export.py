@@ -46,6 +46,8 @@ REGISTER_HEADER = [
     "taken_into_commitment_id",
     "taken_into_url",
     "responded_on",
+    "organisation_verified",
+    "official_member",
 ]
 HOSTILE = '=HYPERLINK("http://evil.example/","Click")'
 SECRETS = ("SECRET-HIDDEN-TEXT", "SECRET-DELETED-TEXT", "SECRET-DRAFT-REASON")
@@ -150,6 +152,8 @@ def test_a_published_comment_and_its_response(client, register):
         "taken_into_commitment_id": commitment.identifier,
         "taken_into_url": f"http://testserver/commitments/{commitment.identifier}/",
         "responded_on": timezone.localdate().isoformat(),
+        "organisation_verified": "false",
+        "official_member": "",
     }
 
 

@@ -257,7 +257,8 @@ def test_the_section_shows_the_thread(client):
 
     html = client.get(commitment.get_absolute_url()).content.decode()
     assert 'id="comments"' in html
-    assert "Ada Lovelace" in html and "for Open Budget Watch" in html
+    # Names people typed are isolated from the words around them (issue 13, point 5).
+    assert "<bdi>Ada Lovelace</bdi>" in html and "for <bdi>Open Budget Watch</bdi>" in html
     assert "<p>Top <em>remark</em></p>" in html
     top_start = html.index(f'id="comment-{top.pk}"')
     reply_start = html.index(f'id="comment-{reply.pk}"')

@@ -240,7 +240,7 @@ def test_the_plan_page_shows_the_consultation_and_comments_to_anonymous_visitors
     assert response.status_code == 200
     page = response.content.decode()
     assert "Dace Krūmiņa" in page
-    assert "for Sabiedrība par atklātību – Delna" in page
+    assert "for <bdi>Sabiedrība par atklātību – Delna</bdi>" in page
     assert "Ļoti svarīgi, lai dati būtu mašīnlasāmi" in page
     assert "Sign in to vote" in page
 

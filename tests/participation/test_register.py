@@ -84,11 +84,12 @@ def quick_input(plan, **fields) -> Input:
     return Input.objects.create(**values)
 
 
-def quick_comment_input(plan, author=None, body="A remark.", **fields) -> Input:
-    """A comment and its input written directly (many of them, without the rate limit)."""
+def quick_comment_input(plan, author=None, body="A remark.", target=None, **fields) -> Input:
+    """A comment (on the plan, or on `target` in it) and its input, written directly (many of
+    them, without the rate limit)."""
     consultation = Consultation.objects.filter(space_id=plan.pk).first() or open_consultation(plan)
     comment = Comment.objects.create(
-        target=plan,
+        target=target or plan,
         consultation=consultation,
         author=author or UserFactory(),
         body=body,

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from participation.models import Input
 from participation.selectors import content_type_of
@@ -23,7 +24,7 @@ from tests.participation.test_register import (
     quick_input,
     ready_plan,
 )
-from tests.plans.factories import ActionPlanFactory, CommitmentFactory
+from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -239,6 +240,8 @@ def test_the_respond_form_offers_the_other_inputs_and_the_commitments(client, wo
 
 
 def test_responding_goes_back_to_the_filtered_register(client, world):
+    """Back to the filter the officer came from; the input answered from the "pending" filter
+    has left it, so the page is not scrolled to it."""
     client.force_login(world["people"]["officer"])
     back = f"{register_url(world['plan'])}?disposition=pending"
     page = client.get(register_url(world["plan"]) + "?disposition=pending").content.decode()
@@ -249,7 +252,7 @@ def test_responding_goes_back_to_the_filtered_register(client, world):
         respond_url(world["input"]),
         {"disposition": "accepted", "reason": "Yes.", "next": back},
     )
-    assert response["Location"] == f"{back}#input-{world['input'].pk}"
+    assert response["Location"] == back
     response = client.post(
         respond_url(world["input"]),
         {"disposition": "accepted", "reason": "Yes!", "next": "https://evil.example/"},
@@ -271,6 +274,95 @@ def test_the_comment_link_leads_to_the_comment_in_its_thread(client, world):
     response = client.get(reverse("participation:register_comment", args=[item.comment_id]))
     assert response.status_code == 302
     assert response["Location"].endswith(f"#comment-{item.comment_id}")
+
+
+def test_after_saving_the_officer_stays_on_the_same_filter_and_page(client, world):
+    """Page 2 of the written inputs: the response is saved, the officer is back on page 2 of
+    that filter at the input, and the confirmation, which names the input, shows in it (not at
+    the top of the page, which the page has scrolled away from)."""
+    plan = world["plan"]
+    written = [
+        quick_input(plan, source="written", text=f"Written submission {n}.") for n in range(55)
+    ]
+    item = written[52]
+    back = f"{register_url(plan)}?source=written&page=2"
+    client.force_login(world["people"]["officer"])
+    page = client.get(back).content.decode()
+    assert f'id="input-{item.pk}"' in page
+    form = client.get(respond_url(item), {"next": back}).content.decode()
+    assert f'href="{back.replace("&", "&amp;")}#input-{item.pk}"' in form  # Cancel
+    response = client.post(
+        respond_url(item),
+        {"disposition": "not_accepted", "reason": "Outside the term.", "next": back},
+    )
+    assert response["Location"] == f"{back}#input-{item.pk}"
+    page = client.get(back).content.decode()
+    confirmation = (
+        f"The response to input no. {item.pk} (“Written submission 52.”) is saved: Not accepted."
+    )
+    block = re.search(rf'<li[^>]*id="input-{item.pk}".*?</li>', page, re.S).group(0)
+    assert confirmation in block
+    top = re.search(r'<div class="messages".*?</div>', page, re.S)
+    assert top is None or confirmation not in top.group(0)
+
+
+def test_an_input_that_leaves_the_filter_is_confirmed_at_the_top(client, world):
+    """Answered from the "pending" filter, the input is no longer listed: the confirmation
+    shows at the top of the same page and says why the input is gone."""
+    plan = world["plan"]
+    item = quick_input(plan, source="email", text="Please publish the minutes.")
+    back = f"{register_url(plan)}?disposition=pending"
+    client.force_login(world["people"]["officer"])
+    response = client.post(
+        respond_url(item),
+        {"disposition": "accepted", "reason": "They will be.", "next": back},
+        follow=True,
+    )
+    assert response.redirect_chain == [(back, 302)]
+    page = response.content.decode()
+    top = re.search(r'<div class="messages".*?</div>', page, re.S).group(0)
+    assert f"The response to input no. {item.pk} (“Please publish the minutes.”)" in top
+    assert "It no longer shows under these filters." in top
+    assert f'id="input-{item.pk}"' not in page
+
+
+def test_each_input_shows_what_it_was_written_on(client, world):
+    """A comment's input names the plan, commitment or milestone it was written on, with its
+    title and a link, in the register and in the public report; inputs received outside the
+    platform have none."""
+    plan = world["plan"]
+    commitment = plan.commitments.get()
+    milestone = MilestoneFactory(commitment=commitment, title="Open contracting portal live")
+    on_commitment = quick_comment_input(plan, target=commitment, body="On the commitment.")
+    on_milestone = quick_comment_input(plan, target=milestone, body="On the milestone.")
+    offline = quick_input(plan, text="Said at the forum.")
+    client.force_login(world["people"]["officer"])
+    for url in (register_url(plan), report_url(plan)):
+        page = client.get(url).content.decode()
+        expected = {
+            world["input"]: ("Action plan", plan.get_absolute_url(), plan.title),
+            on_commitment: ("Commitment", commitment.get_absolute_url(), commitment.title),
+            on_milestone: ("Milestone", milestone.get_absolute_url(), milestone.title),
+        }
+        for item, (kind, link, title) in expected.items():
+            block = re.search(rf'<li[^>]*id="input-{item.pk}".*?</li>', page, re.S).group(0)
+            written_on = re.search(r"<dt>Written on</dt><dd>(.*?)</dd>", block, re.S)
+            assert written_on, block
+            assert written_on.group(1).startswith(f"{kind}: ")
+            assert f'<a href="{link}">' in written_on.group(1) and title in written_on.group(1)
+        block = re.search(rf'<li[^>]*id="input-{offline.pk}".*?</li>', page, re.S).group(0)
+        assert "Written on" not in block
+
+
+def test_the_reason_is_marked_required(client, world):
+    """Required for every response but "pending": its label says so and assistive technology
+    is told, as for every required field."""
+    client.force_login(world["people"]["officer"])
+    page = client.get(respond_url(world["input"])).content.decode()
+    label = re.search(r'<label class="field__label" for="id_reason">(.*?)</label>', page, re.S)
+    assert 'Reason <span class="field__required">(required)</span>' in label.group(1)
+    textarea = re.search(r'<textarea[^>]*name="reason"[^>]*>', page).group(0)
+    assert 'aria-required="true"' in textarea
 
 
 # --- The pages ------------------------------------------------------------------------------
@@ -303,7 +395,7 @@ def test_the_register_lists_every_input_with_its_response(client, world):
         "Outside the plan",
         "Not accepted",
         "2 inputs are waiting for a response.",
-        f"Responded on {timezone.localdate():%b}",
+        f"Responded on {date_format(timezone.localdate(), 'DATE_FORMAT')}",
         record_url(plan),
         report_url(plan),
         respond_url(offline),
@@ -429,14 +521,17 @@ def test_the_submit_page_says_how_many_inputs_are_pending_and_links_to_them(clie
 
 
 def filled_plan(size: int):
-    """A plan whose register holds `size` inputs of every kind: comments on the plan and on a
-    commitment, offline inputs, answered ones (merged, taken into commitments), pending ones."""
+    """A plan whose register holds `size` inputs of every kind: comments on the plan, on a
+    commitment and on a milestone, offline inputs, answered ones (merged, taken into
+    commitments), pending ones."""
     plan = ready_plan()
     officer = MemberRoleFactory(member=plan.member, role="officer").user
     commitments = [plan.commitments.get(), CommitmentFactory(plan=plan)]
     now = timezone.now()
     first = quick_input(plan)
-    made = 1
+    quick_comment_input(plan, target=commitments[1])
+    quick_comment_input(plan, target=MilestoneFactory(commitment=commitments[1]))
+    made = 3
     while made < size:
         kind = made % 5
         if kind == 0:
@@ -493,7 +588,9 @@ def test_the_report_costs_the_same_queries_for_5_and_50_inputs(client, as_office
     client.get(report_url(small))  # warm the content-type cache
     counts = [count_queries(client, report_url(plan)) for plan in (small, large)]
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 12
+    # One query per kind of object the comments were written on besides the plan (here a
+    # commitment and a milestone), whatever their number.
+    assert counts[1] <= 13
 
 
 def test_the_register_costs_the_same_queries_for_5_and_50_inputs(client):
@@ -504,4 +601,6 @@ def test_the_register_costs_the_same_queries_for_5_and_50_inputs(client):
     client.get(register_url(small))
     counts = [count_queries(client, register_url(plan)) for plan in (small, large)]
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 12
+    # One query per kind of object the comments were written on besides the plan (here a
+    # commitment and a milestone), whatever their number.
+    assert counts[1] <= 13

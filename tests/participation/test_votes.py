@@ -231,6 +231,33 @@ def test_nobody_votes_on_a_commitment_of_a_plan_they_may_not_read(voter):
         vote_cast(actor=voter, target=commitment, value=SUPPORT)
 
 
+@pytest.mark.parametrize("role", ["officer", "point_of_contact"])
+def test_the_plans_own_officers_do_not_vote_on_its_commitments(
+    plan, commitment, consultation, role
+):
+    """They respond to what people say about the plan: refused, with the reason, by the
+    service; an officer of another member votes like anyone."""
+    officer = MemberRoleFactory(member=plan.member, role=role).user
+    with pytest.raises(ValidationError) as error:
+        vote_cast(actor=officer, target=commitment, value=SUPPORT)
+    assert error.value.messages == [
+        f"You respond to what people say about this plan as an officer of {plan.member.name}, "
+        "so you do not support or oppose its commitments."
+    ]
+    assert not Vote.objects.exists()
+    outsider = MemberRoleFactory(member=MemberFactory(), role="officer").user
+    assert vote_cast(actor=outsider, target=commitment, value=SUPPORT) is VoteOutcome.CREATED
+
+
+def test_an_officer_withdraws_a_vote_cast_before_they_became_one(plan, commitment, consultation):
+    person = UserFactory()
+    vote_cast(actor=person, target=commitment, value=OPPOSE)
+    MemberRoleFactory(member=plan.member, user=person, role="officer")
+    person = type(person).objects.get(pk=person.pk)  # roles are read once per user object
+    assert vote_withdraw(actor=person, target=commitment) is True
+    assert not Vote.objects.exists()
+
+
 # --- Comment up-votes ------------------------------------------------------------------------
 
 
@@ -341,6 +368,83 @@ def test_the_box_says_why_someone_cannot_vote(client, plan, commitment, who, sta
     assert expected in html
     assert "vote-button" not in html
     assert "<dd>0</dd>" in html
+
+
+def test_the_box_shows_the_plans_officers_no_vote_control_but_why(
+    client, plan, commitment, consultation
+):
+    officer = MemberRoleFactory(member=plan.member, role="officer").user
+    client.force_login(officer)
+    html = box(client, commitment)
+    assert "vote-button" not in html and "Withdraw my vote" not in html
+    assert (
+        f"You respond to what people say about this plan as an officer of {plan.member.name}, "
+        "so you do not support or oppose its commitments."
+    ) in html
+    assert ">Follow</button>" in html
+
+
+def test_the_box_lets_an_officer_withdraw_an_earlier_vote(client, plan, commitment, consultation):
+    person = UserFactory()
+    vote_cast(actor=person, target=commitment, value=SUPPORT)
+    MemberRoleFactory(member=plan.member, user=person, role="officer")
+    client.force_login(person)
+    html = box(client, commitment)
+    assert "vote-button" not in html and "Withdraw my vote" in html
+
+
+def test_an_officers_vote_comes_back_to_the_box_with_the_reason(
+    client, plan, commitment, consultation
+):
+    officer = MemberRoleFactory(member=plan.member, role="officer").user
+    client.force_login(officer)
+    url = reverse("participation:vote_cast", args=[content_type_of(commitment).pk, commitment.pk])
+    response = client.post(url, {"value": "support"}, follow=True)
+    assert response.redirect_chain == [(f"{commitment.get_absolute_url()}#votes", 302)]
+    html = response.content.decode()
+    start = html.index('id="votes"')
+    vote_box = html[start : html.index("</section>", start)]
+    assert 'class="message message--error"' in vote_box
+    assert f"as an officer of {plan.member.name}" in vote_box
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "confirmation"),
+    [
+        ("vote_cast", {"value": "support"}, "You support this. You can change or withdraw"),
+        ("vote_cast", {"value": "oppose"}, "You oppose this. You can change or withdraw"),
+        ("follow", {}, "You follow"),
+    ],
+)
+def test_the_confirmation_shows_in_the_vote_box_the_page_scrolls_to(
+    client, commitment, consultation, voter, name, data, confirmation
+):
+    """Not at the top of the page: the page comes back at the vote box (#votes), and the
+    confirmation is read there, in a status region."""
+    client.force_login(voter)
+    url = reverse(f"participation:{name}", args=[content_type_of(commitment).pk, commitment.pk])
+    response = client.post(url, {**data, "next": f"{commitment.get_absolute_url()}#votes"})
+    assert response["Location"].endswith("#votes")
+    html = client.get(commitment.get_absolute_url()).content.decode()
+    start = html.index('id="votes"')
+    vote_box = html[start : html.index("</section>", start)]
+    assert '<div class="placed-messages" role="status">' in vote_box
+    assert confirmation in vote_box
+    assert html.count(confirmation) == 1
+    assert '<div class="messages"' not in html
+    # Read once: the next page shows it no more.
+    assert confirmation not in client.get(commitment.get_absolute_url()).content.decode()
+
+
+def test_a_vote_confirmation_without_a_vote_box_shows_at_the_top(client, plan, voter):
+    """A follow from the plan page (which has no vote box) is confirmed at the top."""
+    client.force_login(voter)
+    url = reverse("participation:follow", args=[content_type_of(plan).pk, plan.pk])
+    client.post(url, {"next": plan.get_absolute_url()})
+    html = client.get(plan.get_absolute_url()).content.decode()
+    top = html[html.index('<div class="messages"') :]
+    assert "You follow" in top[: top.index("</div>")]
 
 
 def test_the_box_offers_to_follow_and_to_stop_following(client, commitment, voter):

@@ -190,7 +190,8 @@ def test_non_text_fields_show_old_and_new_display_values(client, officer, commit
     assert ">Active<" in changes["status"] and ">Inactive<" in changes["status"]
     assert ">State Chancellery<" in changes["lead_institution"]
     assert ">Ministry of Finance<" in changes["lead_institution"]
-    assert ">Dec. 31, 2026<" in changes["end_date"] and ">March 31, 2027<" in changes["end_date"]
+    assert ">31 December 2026<" in changes["end_date"]
+    assert ">31 March 2027<" in changes["end_date"]
     assert "→" in changes["status"]
 
 

@@ -84,7 +84,7 @@ def test_public_page_lists_published_plans_with_their_facts(client, member, plan
     assert html.index("AP_MDA05") < html.index("AP_MDA04")
     assert f'href="{ended.get_absolute_url()}"' in html
     assert "Al patrulea plan de acțiune pentru guvernare deschisă" in html
-    assert "Sept. 1, 2021 – Aug. 31, 2023" in html
+    assert "1 September 2021 – 31 August 2023" in html
     assert "2 commitments" in html and "0 commitments" in html
     assert 'class="badge badge--plan-ended">Ended' in html
     assert 'class="badge badge--plan-cocreation">Co-creation' in html

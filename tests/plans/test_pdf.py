@@ -241,4 +241,12 @@ def test_dates_known_only_to_the_month_or_year_are_printed_as_such():
     )
     text = flat(" ".join(pages_of(render(plan).content)))
     assert "July 2014 – 2016" in text
-    assert "July 1, 2014" not in text and "Dec. 31, 2016" not in text
+    assert "1 July 2014" not in text and "31 December 2016" not in text
+
+
+def test_read_it_online_points_at_the_sites_address(plan, settings):
+    """The cover's link is built from DJANGO_SITE_URL (which `./ogp run` sets from PORT)."""
+    settings.SITE_URL = "http://127.0.0.1:8765"
+    text = flat("\n".join(pages_of(render(plan).content)))
+    assert f"http://127.0.0.1:8765{plan.get_absolute_url()}" in text
+    assert ":8000" not in text

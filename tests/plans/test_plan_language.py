@@ -36,10 +36,12 @@ def test_the_plan_text_is_marked_with_its_language(client):
     )
     commitment = CommitmentFactory(plan=plan, title="Contratación abierta")
     plan_page = client.get(plan.get_absolute_url()).content.decode()
-    assert f'<h1 class="page-title" lang="es">{plan.title}</h1>' in plan_page
+    assert f'<h1 class="page-title" lang="es"><bdi>{plan.title}</bdi></h1>' in plan_page
     assert '<div lang="es"><p>Introducción.</p></div>' in plan_page
     commitment_page = client.get(commitment.get_absolute_url()).content.decode()
-    assert '<h1 class="page-title" lang="es">Contratación abierta</h1>' in commitment_page
+    assert (
+        '<h1 class="page-title" lang="es"><bdi>Contratación abierta</bdi></h1>' in commitment_page
+    )
     assert 'class="commitment-layout__main prose" lang="es"' in commitment_page
     assert (
         'lang="es"><a href="' + commitment.get_absolute_url()

@@ -388,11 +388,13 @@ def test_trail_newest_first_with_evidence(world):
     assert html.index(f'id="progress-{newer.pk}"') < html.index(f'id="progress-{older.pk}"')
     assert "&lt;b&gt;draft&lt;/b&gt;" in html and "<b>draft" not in html
     assert "<p>Second paragraph</p>" in html
-    assert f'<a href="#milestone-{milestone.pk}">{milestone.title}</a>' in html
+    # Titles and names people typed are isolated from the words around them (<bdi>).
+    assert f'<a href="#milestone-{milestone.pk}"><bdi>{milestone.title}</bdi></a>' in html
     assert "Whole commitment" in html
-    assert "Reported by Ilze Bērziņa" in html
-    assert f'<a href="{link.url}" rel="nofollow noopener">Open data</a>' in html
-    assert f'<a href="{reverse("commitments:evidence_file", args=[upload.pk])}">Minutes</a>' in html
+    assert "Reported by <bdi>Ilze Bērziņa</bdi>" in html
+    assert f'<a href="{link.url}" rel="nofollow noopener"><bdi>Open data</bdi></a>' in html
+    evidence_url = reverse("commitments:evidence_file", args=[upload.pk])
+    assert f'<a href="{evidence_url}"><bdi>Minutes</bdi></a>' in html
     assert 'class="badge badge--completion-complete">Complete</span>' in html
 
 

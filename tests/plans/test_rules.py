@@ -442,7 +442,7 @@ def test_commitment_dates_outside_the_plan_are_refused(plan, officer, field, dat
     with pytest.raises(ValidationError) as refused:
         commitment_in(plan, officer, **dates)
     assert messages(refused.value, field) == (
-        "Choose a date inside the plan's period, from Sept. 1, 2026 to Aug. 31, 2028."
+        "Choose a date inside the plan's period, from 1 September 2026 to 31 August 2028."
     )
     assert not plan.commitments.exists()
 
@@ -461,7 +461,7 @@ def test_milestone_dates_outside_the_commitment_are_refused(plan, officer, field
     with pytest.raises(ValidationError) as refused:
         milestone_in(commitment, officer, **dates)
     assert messages(refused.value, field) == (
-        "Choose a date inside the commitment's period, from Oct. 1, 2026 to June 30, 2028."
+        "Choose a date inside the commitment's period, from 1 October 2026 to 30 June 2028."
     )
     assert not commitment.milestones.exists()
 

@@ -264,3 +264,146 @@ def test_login_fails_the_same_for_an_unknown_address_and_a_wrong_password(client
         unknown.content.decode()
     )
     assert _page(wrong_password, user.email) == _page(unknown, "nobody@example.org")
+
+
+def test_sign_up_hashes_a_password_for_a_taken_address_too(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """Hashing the password is nearly all the time a sign-up takes: a taken address, which
+    creates no account, hashes the typed password as well, so both answer in the same time
+    (benchmarks/signup_timing.py measures it with the production hasher)."""
+    from django.contrib.auth import hashers
+
+    hashed = []
+    real_encode = hashers.MD5PasswordHasher.encode
+
+    def counting_encode(self, password, salt):
+        hashed.append(password)
+        return real_encode(self, password, salt)
+
+    monkeypatch.setattr(hashers.MD5PasswordHasher, "encode", counting_encode)
+    UserFactory(email="taken@example.org")
+    hashed.clear()
+    _sign_up(Client(), django_capture_on_commit_callbacks, email="taken@example.org")
+    taken = list(hashed)
+    hashed.clear()
+    _sign_up(Client(), django_capture_on_commit_callbacks, email="new@example.org")
+    assert taken == hashed == [PASSWORD]
+
+
+# --- The admin signs in through allauth ------------------------------------------------------
+
+
+def test_the_admin_sign_in_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/accounts/user/")
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("account_login") + "?next=%2Fadmin%2Faccounts%2Fuser%2F"
+    )
+    # The admin itself sends visitors there too.
+    follow = client.get("/admin/", follow=True)
+    assert follow.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_a_password_posted_to_the_admin_sign_in_is_refused(client):
+    """Django's own admin form has no rate limit: it is never reached."""
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/", {"username": admin.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 405
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_is_locked_out_after_failed_passwords(client, monkeypatch):
+    """Twelve wrong passwords and then the right one: refused, for the lockout period; after it,
+    the right password lets the admin in (and on to the admin, as asked)."""
+    import time
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    url = client.get("/admin/login/?next=/admin/")["Location"]
+    for _ in range(12):
+        client.post(url, {"login": admin.email, "password": "wrong"})
+    refused = client.post(url, {"login": admin.email, "password": DEFAULT_PASSWORD})
+    assert "Too many failed login attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    later = time.time() + 5 * 60 + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    accepted = client.post(url, {"login": admin.email, "password": DEFAULT_PASSWORD})
+    assert accepted.status_code == 302 and accepted["Location"] == "/admin/"
+    assert client.session["_auth_user_id"] == str(admin.pk)
+    assert client.get("/admin/accounts/user/").status_code == 200
+
+
+def test_signed_in_people_who_are_not_staff_are_refused_by_the_admin_sign_in(client):
+    client.force_login(UserFactory())
+    assert client.get("/admin/login/").status_code == 403
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/admin/login/")["Location"] == "/admin/"
+
+
+# --- Rate limits count per person ---------------------------------------------------------------
+
+
+def test_one_accounts_failures_never_refuse_another_accounts_password(client):
+    """Many failed passwords for one account, from one address (an office, or every visitor when
+    the proxy count is wrong), leave another account's right password accepted."""
+    victim, other = UserFactory(), UserFactory()
+    for _ in range(20):
+        client.post(reverse("account_login"), {"login": victim.email, "password": "wrong"})
+    response = Client().post(
+        reverse("account_login"), {"login": other.email, "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 302
+    # The account that failed is locked, whoever tries.
+    locked = Client().post(
+        reverse("account_login"), {"login": victim.email, "password": DEFAULT_PASSWORD}
+    )
+    assert "Too many failed login attempts" in locked.content.decode()
+
+
+def test_behind_the_proxy_each_client_has_its_own_sign_in_budget(settings):
+    """With the deployment's one proxy counted, the client's address (the last entry of
+    X-Forwarded-For) is what the per-address limit counts, not the proxy's."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    url = reverse("account_login")
+    flooding = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    statuses = {
+        flooding.post(url, {"login": f"x{i}@example.org", "password": "wrong"}).status_code
+        for i in range(31)
+    }
+    assert 429 in statuses
+    user = UserFactory()
+    elsewhere = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    response = elsewhere.post(url, {"login": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+
+
+# --- The site's name in account emails ----------------------------------------------------------
+
+
+def test_migrating_keeps_the_site_row_equal_to_the_settings(settings):
+    """Account emails say "Hello from <site name>": the row they read is updated after every
+    migrate, although this app has no models of its own (post_migrate skips such apps)."""
+    from django.apps import apps
+    from django.contrib.sites.models import Site
+    from django.core.management.sql import emit_post_migrate_signal
+
+    settings.SITE_NAME, settings.SITE_DOMAIN = "OGP Latvia", "ogp.example.lv"
+    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": "example.com"})
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    site = Site.objects.get(pk=settings.SITE_ID)
+    assert (site.name, site.domain) == ("OGP Latvia", "ogp.example.lv")
+    assert apps.get_app_config("ogp_platform").models_module is None
+
+
+def test_account_emails_name_the_platform(client, django_capture_on_commit_callbacks):
+    _sign_up(client, django_capture_on_commit_callbacks)
+    body = mail.outbox[0].body
+    assert "example.com" not in body
+    assert "OGP Co-creation" in body
+
+
+@pytest.mark.parametrize("hostile", ["//evil.example/", "http://testserver//evil.example/"])
+def test_the_admin_sign_in_passes_on_only_a_local_next(client, hostile):
+    response = client.get("/admin/login/", {"next": hostile})
+    assert response["Location"] == reverse("account_login") + "?next=%2Fadmin%2F"

@@ -25,6 +25,7 @@ from tests.factories import UserFactory
 from tests.members.factories import (
     MemberFactory,
     MemberRoleFactory,
+    OrganisationFactory,
     OrganisationMembershipFactory,
 )
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
@@ -114,6 +115,13 @@ def _changes_of_every_kind(member, officer, admin, *, tag=""):
         joined_on=datetime.date(2026, 1, 1),
     )
     _as(admin, OrganisationMembershipFactory(), status="refused")
+    verified = OrganisationFactory(verified=True)
+    rename = member_services.organisation_update(
+        actor=OrganisationMembershipFactory(organisation=verified, role="admin").user,
+        organisation=verified,
+        name=f"{verified.name} renamed",
+    )
+    member_services.organisation_rename_decide(actor=admin, rename=rename, approve=True)
     member_services.member_change_status(
         actor=admin, member=member, status=Member.Status.UNDER_REVIEW, reason="Late plan."
     )
@@ -150,6 +158,7 @@ def test_every_kind_appears_with_who_and_when(client, admin, officer):
         "moderation": admin,
         "member_role": admin,
         "organisation_membership": admin,
+        "organisation_rename": admin,
         "member_status": admin,
     }
     for kind, who in expected.items():
@@ -347,11 +356,11 @@ def test_a_page_costs_the_same_whatever_the_size_of_the_log(
     # The log, a query per kind on the page (two for versions: the records and the ones
     # before them, three for milestones), people, members, organisations, the member choices,
     # the session and the user.
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(28):
         response = client.get(LOG)
-    # Fifteen changes a member, and the admin made an OGP admin.
-    assert len(response.context["page"].entries) == min(PER_PAGE, 15 * members + 1)
-    with django_assert_max_num_queries(27):
+    # Eighteen changes a member, and the admin made an OGP admin.
+    assert len(response.context["page"].entries) == min(PER_PAGE, 18 * members + 1)
+    with django_assert_max_num_queries(28):
         client.get(LOG, {"page": 2, "person": "gov.example"})
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.platform.test_settings import _run
+from tests.platform.test_settings import PRODUCTION, _run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,12 +85,10 @@ def test_cookies_are_secure_and_http_only_in_production():
         "s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
         "s.SECURE_SSL_REDIRECT]))"
     )
-    result = _run(code, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50)
+    result = _run(code, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[true, true, true, true, 31536000, true]"
-    configured = _run(
-        code, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_SECURE_HSTS_SECONDS="600"
-    )
+    configured = _run(code, **PRODUCTION, DJANGO_SECURE_HSTS_SECONDS="600")
     assert configured.stdout.strip().endswith("600, true]")
 
 

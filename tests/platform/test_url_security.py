@@ -48,6 +48,7 @@ from ogp_platform.members.models import (
     Onboarding,
     Organisation,
     OrganisationMembership,
+    OrganisationRename,
     RepositoryDocument,
 )
 from participation.models import Comment, Consultation, Input, Report
@@ -72,6 +73,9 @@ from tests.platform.url_inventory import (
 READ_ONLY = {
     "home",
     "healthz",
+    # Only sends to the sign-in page (allauth's, with its limits); a POST is refused.
+    "admin_login",
+    "dashboard",
     "accounts:data_download",
     "members:directory",
     "members:detail",
@@ -155,6 +159,7 @@ STATE_CHANGING = {
     "members:organisation_join": (MEMBERS_MATRIX, "test_ask_to_join_an_organisation"),
     "members:membership_decide": (MEMBERS_MATRIX, "test_decide_a_membership_request"),
     "members:organisation_verify": (MEMBERS_MATRIX, "test_verify_an_organisation"),
+    "members:organisation_rename": (MEMBERS_MATRIX, "test_decide_a_rename"),
     "members:forum_rules": (FORUM_MATRIX, "test_seats_and_rules"),
     "members:forum_seat_add": (FORUM_MATRIX, "test_seats_and_rules"),
     "members:forum_seat_edit": (FORUM_MATRIX, "test_changing_and_removing_forum_records"),
@@ -322,6 +327,7 @@ KWARGS = {
     "members:organisation_join": _member("delna"),
     "members:membership_decide": lambda w: {"slug": "delna", "pk": w.membership_request.pk},
     "members:organisation_verify": _member("delna"),
+    "members:organisation_rename": lambda w: {"slug": "delna", "pk": w.rename.pk},
     "action_plans:create": _member("italy"),
     "action_plans:detail": lambda w: [{"identifier": p.identifier} for p in w.plans],
     "action_plans:edit": lambda w: [{"identifier": p.identifier} for p in w.plans],
@@ -608,6 +614,12 @@ def demo_world(user) -> SimpleNamespace:
         organisation=Organisation.objects.get(slug="delna"),
         user=UserFactory(),
         status=OrganisationMembership.Status.PENDING,
+    )
+    w.rename = OrganisationRename.objects.create(
+        organisation=Organisation.objects.get(slug="delna"),
+        old_name="Sabiedrība par atklātību – Delna",
+        new_name="Delna – Transparency International Latvia",
+        requested_by=UserFactory(),
     )
 
     w.exports = [

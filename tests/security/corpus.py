@@ -65,7 +65,11 @@ TEMPLATES = [
 UNICODE = [
     Payload("escape_and_bell", "bell\u0007 escape\x1b[31m red"),
     Payload("rtl_override", "invoice\u202egnp.exe"),
+    # Isolates and embeddings reorder text too, and marks change where words go.
+    Payload("bidi_isolate", "\u2067evil\u2069 \u202bembedded\u202c \u200fmark"),
     Payload("zero_width", "zero\u200bwidth\u200c\u200d\ufeffjoiners"),
+    # Invisible, and a copy of a name with them in it looks like the name.
+    Payload("invisible", "Del\u00adna\u2060 \u180e Hangul\u3164filler"),
     Payload("astral", "emoji 🏛️🇱🇻 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𓀀"),
     Payload("combining", "Z̴̡̛a̶l̷g̸o̵ ŗāķī"),
     # Digits to str.isdigit() but not to int(): where a number is expected.
@@ -76,10 +80,22 @@ HEADERS = [
     # In a subject or any other mail header: must never start a new header.
     Payload("crlf_header", "x\r\nBcc: evil@x"),
     Payload("lf_header", "x\nBcc: evil@x"),
+    # Line breaks other than CR and LF, which some mail and text readers honour.
+    Payload("line_separator", "x\u2028Bcc: evil@x"),
+    Payload("next_line", "x\x85Bcc: evil@x"),
 ]
 
 # Together: what every field gets, joined into a few values (see `batches`).
 ALL = [*MARKUP, *LINKS, *SQL, *FORMULAS, *TEMPLATES, *UNICODE, *HEADERS]
+
+# What a name or a title (one line of visible text) refuses: line breaks, tabs and other
+# control characters, direction overrides, isolates and marks, invisible characters.
+NOT_IN_A_NAME = [
+    *(p for p in UNICODE if p.name in {"escape_and_bell", "rtl_override", "bidi_isolate"}),
+    *(p for p in UNICODE if p.name in {"zero_width", "invisible"}),
+    *(p for p in FORMULAS if p.name in {"formula_tab", "formula_cr"}),
+    *HEADERS,
+]
 
 # Alone, because each must be refused or cleaned by itself and would spoil the others' value.
 NUL = Payload("nul", "before\x00after")

@@ -35,11 +35,13 @@ from ogp_platform.members.models import (
     MemberRole,
     Organisation,
     OrganisationMembership,
+    OrganisationRename,
 )
 from participation.models import Comment, Consultation, Input
 from participation.selectors import content_type_of
 from participation.services import comments as comment_services
 from participation.services import moderation as moderation_services
+from participation.services import register as register_services
 from tests.factories import UserFactory
 from tests.imports.dataset import dataset_bytes, madrid
 from tests.members.factories import (
@@ -232,6 +234,21 @@ def _input(w):
     return Input.objects.filter(comment=w.comment).get()
 
 
+def _new_rename(w, i) -> str:
+    """A new name asked for the world's organisation (verified), waiting for a decision."""
+    Organisation.objects.filter(pk=w.organisation.pk).update(verified=True)
+    rename, _created = OrganisationRename.objects.update_or_create(
+        organisation=w.organisation,
+        status=OrganisationRename.Status.PENDING,
+        defaults={
+            "old_name": w.organisation.name,
+            "new_name": f"New name {i}",
+            "requested_by": w.user,
+        },
+    )
+    return reverse("members:organisation_rename", args=[w.organisation.slug, rename.pk])
+
+
 def _consultation_times(i: int) -> dict:
     opens = timezone.localtime() + (10 * i + 1) * DAY
     return {
@@ -348,6 +365,12 @@ CASES = [
             reverse("members:organisation", args=[w.organisation.slug]),
             reverse("members:organisations"),
         ],
+    ),
+    Case(
+        "organisation_rename",
+        lambda w, i: _new_rename(w, i),
+        lambda w, v, i: {"decision": "refuse", "reason": v},
+        lambda w: [reverse("members:organisation", args=[w.organisation.slug])],
     ),
     Case(
         "membership_request",
@@ -695,6 +718,7 @@ COVERED = {
     "commitments.progress_forms.ProgressReportForm": {"progress_report"},
     "ogp_platform.accounts.forms.ProfileForm": {"profile"},
     "ogp_platform.accounts.forms.SignupProfileForm": {"signup"},
+    "ogp_platform.accounts.signup.SignupForm": {"signup"},
     "ogp_platform.members.forms.DirectoryFilterForm": {
         "search terms (test_search_terms_come_back_inert)"
     },
@@ -708,6 +732,7 @@ COVERED = {
     "ogp_platform.members.forms.MemberStartForm": {"onboarding_start"},
     "ogp_platform.members.forms.MembershipRequestForm": {"membership_request"},
     "ogp_platform.members.forms.OrganisationForm": {"organisation_new", "organisation_edit"},
+    "ogp_platform.members.forms.RenameDecisionForm": {"organisation_rename"},
     "ogp_platform.members.forms.StatusForm": {"member_status"},
     "ogp_platform.members.forms.ValuesForm": {"onboarding_values"},
     "participation.views.comments.CommentEditForm": {"comment_edit"},
@@ -759,6 +784,140 @@ def test_every_form_with_text_is_covered():
     for form, cases in COVERED.items():
         assert cases <= names | {"search terms (test_search_terms_come_back_inert)"}, form
     assert _project_forms_with_text() <= set(COVERED) | set(NOT_SHOWN)
+
+
+# --- Names and titles: one line of visible text -------------------------------------------------
+
+# The forms' fields that hold a name or a title (shown inline, in emails, in the PDF).
+NAME_FIELDS = {
+    "signup": ["display_name"],
+    "profile": ["display_name"],
+    "member_details": ["name", "lead_agency"],
+    "institution": ["name"],
+    "onboarding_start": ["name"],
+    "onboarding_lead_agency": ["agency-lead_agency"],
+    "organisation_new": ["name"],
+    "organisation_edit": ["name"],
+    "forum_seat": ["name", "affiliation", "position"],
+    "forum_meeting": ["title"],
+    "repository_document": ["title"],
+    "plan_new": ["title"],
+    "plan_edit": ["title"],
+    "commitment_new": ["title", "short_title"],
+    "commitment_edit": ["title", "short_title"],
+    "milestone": ["title"],
+    "progress_report": ["evidence-0-title"],
+    "consultation": ["title"],
+    "register_record": ["author_name", "organisation_name"],
+}
+PLAIN = "Plain words"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in NAME_FIELDS], ids=lambda c: c.name)
+def test_names_and_titles_refuse_control_and_format_characters(client, world, case):
+    """A line break (which forged "Bcc:" lines in emails), a direction override (which reversed
+    the text after a name) or an invisible character (which made a copy of a name look like
+    it) in a name or a title is refused with a message on the field; the same form with plain
+    words saves."""
+    number = 1
+    plain = _submit(client, world, case, number, PLAIN)
+    assert plain.status_code == 302, f"{case.name}: plain words are not saved"
+    problems = []
+    for name in NAME_FIELDS[case.name]:
+        for payload in corpus.NOT_IN_A_NAME:
+            number += 1
+            data = case.data(world, PLAIN, number)
+            data[name] = f"{data[name]} {payload.text} end"
+            cache.clear()
+            if case.anonymous:
+                client.logout()
+            else:
+                client.force_login(world.user)
+            response = client.post(case.url(world, number), data)
+            page = response.content.decode() if response.status_code == 200 else ""
+            if "one line of visible text" not in page:
+                problems.append(f"{name} / {payload.name}: {response.status_code}, not refused")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_name_and_title_of_the_models_is_checked():
+    """The models hold the rule too (the Django admin, scripts, services' full_clean)."""
+    from django.apps import apps
+
+    from ogp_platform.text import validate_single_line
+
+    expected = {
+        "accounts.user": {"display_name"},
+        "members.member": {"name", "lead_agency"},
+        "members.institution": {"name"},
+        "members.organisation": {"name"},
+        "members.organisationrename": {"new_name"},
+        "members.forumseat": {"name", "affiliation", "position"},
+        "members.forummeeting": {"title"},
+        "members.repositorydocument": {"title"},
+        "action_plans.actionplan": {"title"},
+        "commitments.commitment": {"title", "short_title"},
+        "commitments.milestone": {"title"},
+        "commitments.evidence": {"title"},
+        "participation.consultation": {"title"},
+        "participation.input": {"author_name", "organisation_name"},
+    }
+    for label, names in expected.items():
+        model = apps.get_model(label)
+        for name in names:
+            assert validate_single_line in model._meta.get_field(name).validators, (label, name)
+
+
+def _legacy(obj, **values):
+    """Values written before names and titles were checked (or by an import)."""
+    type(obj).objects.filter(pk=obj.pk).update(**values)
+    obj.refresh_from_db()
+
+
+RLO = "\u202e"
+REVERSED = f"Anna{RLO} Bērziņa"
+
+
+def test_names_and_titles_from_before_cannot_reorder_the_page(client, world):
+    """A direction override stored before the rule (or imported) reverses nothing: every name
+    and title shown inline is isolated in <bdi>, without the override."""
+    author = UserFactory()
+    _legacy(author, display_name=REVERSED)
+    _legacy(world.organisation, name=f"Delna{RLO} copy")
+    _legacy(world.commitment, title=f"Open contracting{RLO} now")
+    OrganisationMembershipFactory(organisation=world.organisation, user=author)
+    cache.clear()
+    comment_services.comment_post(
+        actor=author, target=world.commitment, body="For.", organisation=world.organisation
+    )
+    client.force_login(world.user)
+    pages = [
+        world.commitment.get_absolute_url(),
+        world.cocreation.get_absolute_url(),
+        reverse("participation:comments_discussion", args=_space(world.commitment)),
+        reverse("participation:register", args=_space(world.cocreation)),
+        reverse("participation:register_report", args=_space(world.cocreation)),
+        reverse("members:organisation", args=[world.organisation.slug]),
+        reverse("members:organisations"),
+        reverse("commitments:explorer"),
+    ]
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert RLO not in html, page
+    thread = client.get(pages[2]).content.decode()
+    assert '<span class="comment__author"><bdi>Anna Bērziņa</bdi></span>' in thread
+    assert "<bdi>Delna copy</bdi>" in thread
+
+
+def test_the_pdf_isolates_names_and_titles(world):
+    """The PDF document: titles and names in <bdi>, without direction overrides."""
+    _legacy(world.cocreation, title=f"Fifth plan{RLO} of Latvia")
+    _legacy(world.commitment, title=f"Open contracting{RLO} now", short_title=f"OC{RLO}")
+    _legacy(world.milestone, title=f"Publish{RLO} contracts")
+    html = pdf.render_document(world.cocreation, language="en").html
+    assert RLO not in html
+    for text in ("Fifth plan of Latvia", "Open contracting now", "OC", "Publish contracts"):
+        assert f"<bdi>{text}</bdi>" in html, text
 
 
 # --- Search terms and other query parameters come back in the page ------------------------------
@@ -967,7 +1126,8 @@ def test_pdf_document_html_is_inert(rf, world, label, value):
     plan = _hostile_plan(world, value)
     html = pdf.render_document(plan, language="en").html
     assert html_problems(html) == []
-    assert corpus.LITERAL in text_of(html)
+    if corpus.LITERAL in value:
+        assert corpus.LITERAL in text_of(html)
 
 
 def test_pdf_file_has_no_script_and_no_hostile_link(world):
@@ -1123,4 +1283,58 @@ def test_member_emails_have_one_line_subjects(
     messages = _sent()
     assert len(messages) == 2
     for message in messages:
+        assert header_problems(message) == []
+
+
+def _forged_lines(message) -> list[str]:
+    """Lines of the body that read as a mail header someone typed into a name."""
+    return [
+        line
+        for line in message.body.splitlines()
+        if line.strip().lower().startswith(("bcc:", "cc:", "to:", "from:"))
+    ]
+
+
+@pytest.mark.parametrize("payload", corpus.HEADERS, ids=lambda p: p.name)
+def test_names_and_titles_cannot_start_a_line_of_an_email(
+    client, world, payload, django_capture_on_commit_callbacks
+):
+    """Names and titles with a line break, stored before they were checked: the notification
+    emails keep each on its line, so no "Bcc:" line appears in their body (the reply names
+    its author, their organisation and the commitment; the response names the plan and the
+    commitment the input was taken into; the membership decision names the organisation)."""
+    forged = payload.text.replace("x", "Eve", 1)
+    replier = UserFactory()
+    _legacy(replier, display_name=forged)
+    _legacy(world.organisation, name=f"Delna{payload.text}")
+    _legacy(world.commitment, title=f"Contracts{payload.text}")
+    _legacy(world.cocreation, title=f"Fifth plan{payload.text}")
+    OrganisationMembershipFactory(organisation=world.organisation, user=replier)
+    applicant = OrganisationMembershipFactory(
+        organisation=world.organisation, status=OrganisationMembership.Status.PENDING
+    )
+    client.force_login(world.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_services.comment_post(
+            actor=replier,
+            target=world.commitment,
+            body="A plain reply.",
+            parent=world.comment,
+            organisation=world.organisation,
+        )
+        register_services.input_respond(
+            actor=world.user,
+            input=_input(world),
+            disposition="accepted",
+            reason="Taken in.",
+            taken_into=world.commitment,
+        )
+        client.post(
+            reverse("members:membership_decide", args=[world.organisation.slug, applicant.pk]),
+            {"decision": "approve"},
+        )
+    messages = _sent()
+    assert len(messages) == 3, [m.subject for m in messages]
+    for message in messages:
+        assert _forged_lines(message) == [], message.subject
         assert header_problems(message) == []

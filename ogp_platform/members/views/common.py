@@ -30,4 +30,7 @@ def onboarding_for(request, slug: str) -> Onboarding:
 
 
 def member_breadcrumbs(member):
-    return [(_("Members"), reverse("members:directory")), (member.name, member.get_absolute_url())]
+    return [
+        (_("Members"), reverse("members:directory")),
+        (member.localised_name, member.get_absolute_url()),
+    ]

@@ -63,7 +63,7 @@ def forum_rules(request, slug):
     return form_page(
         request,
         form,
-        title=_("Rules of the forum of %(member)s") % {"member": member.name},
+        title=_("Rules of the forum of %(member)s") % {"member": member.localised_name},
         submit=_("Save"),
         cancel_url=reverse("members:forum", args=[member.slug]),
         breadcrumbs=_forum_crumbs(member),
@@ -160,7 +160,8 @@ def document_add(request, slug):
     return form_page(
         request,
         form,
-        title=_("Add a document to the repository of %(member)s") % {"member": member.name},
+        title=_("Add a document to the repository of %(member)s")
+        % {"member": member.localised_name},
         submit=_("Add the document"),
         cancel_url=reverse("members:repository", args=[member.slug]),
         breadcrumbs=member_breadcrumbs(member),

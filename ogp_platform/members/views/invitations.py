@@ -2,6 +2,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,7 +35,8 @@ def invitation(request, token):
     return render(
         request,
         "members/invitation.html",
-        {"invitation": invitation, "next": request.get_full_path()},
+        # Back here after signing up or in: this page's own address, not one the request chose.
+        {"invitation": invitation, "next": reverse("members:invitation", args=[token])},
         status=410
         if invitation.status in (Invitation.Status.EXPIRED, Invitation.Status.REVOKED)
         else 200,

@@ -100,7 +100,7 @@ def change_status(request, slug):
     return form_page(
         request,
         form,
-        title=_("Change the status of %(member)s") % {"member": member.name},
+        title=_("Change the status of %(member)s") % {"member": member.localised_name},
         submit=_("Change status"),
         cancel_url=member.get_absolute_url(),
         breadcrumbs=member_breadcrumbs(member),
@@ -127,7 +127,7 @@ def edit(request, slug):
     return form_page(
         request,
         form,
-        title=_("Edit the details of %(member)s") % {"member": member.name},
+        title=_("Edit the details of %(member)s") % {"member": member.localised_name},
         submit=_("Save"),
         cancel_url=member.get_absolute_url(),
         breadcrumbs=member_breadcrumbs(member),

@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ogp_platform.text import one_line
+
 from .. import policies, selectors, services
-from ..forms import MembershipRequestForm, OrganisationForm
-from ..models import Organisation, OrganisationMembership
+from ..forms import MembershipRequestForm, OrganisationForm, RenameDecisionForm
+from ..models import Organisation, OrganisationMembership, OrganisationRename
 from .common import add_service_errors, form_page, guarded, require
 
 PAGE_SIZE = 20
@@ -33,6 +35,9 @@ def directory(request):
             "kind": kind,
             "kinds": Organisation.Kind.choices,
             "can_create": policies.can_create_organisation(request.user),
+            "pending_renames": list(selectors.pending_renames())
+            if policies.can_decide_rename(request.user)
+            else [],
         },
     )
 
@@ -42,17 +47,21 @@ def detail(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     user = request.user
     can_decide = policies.can_decide_membership(user, organisation)
+    can_edit = policies.can_edit_organisation(user, organisation)
     return render(
         request,
         "members/organisation_detail.html",
         {
             "organisation": organisation,
+            # Its administrators see a new name waiting for approval, or why it was refused.
+            "rename": selectors.organisation_latest_rename(organisation) if can_edit else None,
+            "can_decide_rename": policies.can_decide_rename(user, organisation),
             "people": selectors.organisation_people(organisation),
             "members": organisation.members.exclude(status="onboarding").order_by("name"),
             "membership": selectors.membership_of(user, organisation),
             "pending": selectors.organisation_pending_requests(organisation) if can_decide else [],
             "can_decide": can_decide,
-            "can_edit": policies.can_edit_organisation(user, organisation),
+            "can_edit": can_edit,
             "can_verify": policies.can_verify_organisation(user, organisation),
             "join_form": MembershipRequestForm(),
         },
@@ -92,9 +101,11 @@ def edit(request, slug):
     organisation = get_object_or_404(Organisation, slug=slug)
     require(request, policies.can_edit_organisation(request.user, organisation))
     form = OrganisationForm(request.POST or None, instance=organisation)
+    # Read before the form sets what was typed on the instance.
+    current_name = organisation.name
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(
+            rename = services.organisation_update(
                 actor=request.user,
                 organisation=organisation,
                 **{name: form.cleaned_data[name] for name in form.changed_data},
@@ -103,14 +114,75 @@ def edit(request, slug):
             add_service_errors(form, error)
         else:
             messages.success(request, _("The organisation's details have been saved."))
+            if rename is not None:
+                messages.info(
+                    request,
+                    _(
+                        "The new name, “%(name)s”, waits for the approval of the OGP support "
+                        "unit, because the organisation is verified. Until then it keeps its "
+                        "current name."
+                    )
+                    % {"name": rename.new_name},
+                )
             return redirect(organisation)
     return form_page(
         request,
         form,
-        title=_("Edit %(organisation)s") % {"organisation": organisation.name},
+        title=_("Edit %(organisation)s") % {"organisation": one_line(current_name)},
         submit=_("Save"),
         cancel_url=organisation.get_absolute_url(),
         breadcrumbs=_breadcrumbs(),
+        intro=_(
+            "The organisation is verified: a new name waits for the approval of the OGP "
+            "support unit before it is shown."
+        )
+        if organisation.verified and not policies.can_decide_rename(request.user, organisation)
+        else "",
+    )
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def rename(request, slug, pk):
+    """An OGP admin approves or refuses the new name a verified organisation asked for."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(request, policies.can_decide_rename(request.user, organisation))
+    rename = get_object_or_404(
+        OrganisationRename.objects.select_related("requested_by"),
+        pk=pk,
+        organisation=organisation,
+        status=OrganisationRename.Status.PENDING,
+    )
+    form = RenameDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == RenameDecisionForm.APPROVE
+        try:
+            services.organisation_rename_decide(
+                actor=request.user,
+                rename=rename,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The organisation is now called “%(name)s”.") % {"name": rename.new_name}
+                if approve
+                else _("The new name has been refused; the organisation keeps its name."),
+            )
+            return redirect(organisation)
+    return form_page(
+        request,
+        form,
+        title=_("Rename of %(organisation)s") % {"organisation": one_line(organisation.name)},
+        submit=_("Record the decision"),
+        cancel_url=organisation.get_absolute_url(),
+        breadcrumbs=[*_breadcrumbs(), (organisation.name, organisation.get_absolute_url())],
+        template="members/organisation_rename.html",
+        organisation=organisation,
+        rename=rename,
     )
 
 
