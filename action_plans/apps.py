@@ -12,8 +12,11 @@ class ActionPlansConfig(AppConfig):
         from .models import ActionPlan
         from .participation import PlanParticipation
 
-        interface.register(ActionPlan, PlanParticipation())
+        interface.register(ActionPlan, PlanParticipation(), slug="plan")
 
-        from . import dashboard
+        from . import audit, dashboard, page_scopes, personal_data
 
         dashboard.register()
+        page_scopes.register()
+        audit.register()
+        personal_data.register()

@@ -150,10 +150,6 @@ class ActionPlan(models.Model):
         return self.status in self.EDITABLE
 
     @property
-    def length_in_months(self) -> int:
-        return months_between(self.start_date, self.end_date)
-
-    @property
     def period_label(self) -> str:
         return f"{self.start_date.year}–{self.end_date.year}"
 

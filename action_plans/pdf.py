@@ -21,7 +21,6 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -30,10 +29,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from participation.figures import participation_figures
+from participation.links import report_url
 from participation.models import Consultation
 from participation.selectors import consultations_of, register_median_days, register_totals
-from participation.views.register import report_url
 
+from . import contents
 from .models import ActionPlan
 
 # The document's base URL: relative links resolve under it, and the fetcher serves nothing else.
@@ -109,27 +109,9 @@ def date_document(html: str, language: str, when=None) -> str:
 
 def pdf_commitments(plan: ActionPlan, *, identifier: str = ""):
     """The plan's commitments in order (or the one with `identifier`), with all a PDF shows, in
-    a constant number of queries. Reached through reverse relations (plans know nothing of the
-    commitments app)."""
-    milestone_model = plan.commitments.model._meta.get_field("milestones").related_model
-    commitments = (
-        plan.commitments.select_related("lead_institution")
-        .prefetch_related(
-            "policy_areas",
-            "supporting_institutions",
-            "partner_organisations",
-            Prefetch(
-                "milestones",
-                queryset=milestone_model.objects.select_related("responsible_institution").order_by(
-                    "position", "pk"
-                ),
-            ),
-        )
-        .order_by("position", "number")
-    )
-    if identifier:
-        commitments = commitments.filter(identifier=identifier)
-    return list(commitments)
+    a constant number of queries, as the app holding them reads them (`contents`: plans know
+    nothing of the commitments app)."""
+    return contents.provider().document(plan, identifier=identifier)
 
 
 def _forum_meetings(plan: ActionPlan) -> list:

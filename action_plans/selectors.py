@@ -3,20 +3,15 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Prefetch, When
-from django.urls import reverse
+from django.db.models import Case, IntegerField, Prefetch, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from participation.selectors import (
-    consultations_by_space,
-    content_type_of,
-    pending_input_count,
-    pick_current,
-)
+from participation.links import register_url
+from participation.selectors import consultations_by_space, pending_input_count, pick_current
 
-from . import policies
+from . import contents, policies
 from .models import ActionPlan, PdfExport, PlanTransition
 
 
@@ -41,38 +36,12 @@ class SubmissionChecklist:
 
 
 def plan_submission_checklist(*, plan: ActionPlan, commitments=None) -> SubmissionChecklist:
-    """What the plan still needs before it can be submitted: at least one commitment, every
-    commitment complete in OGP's template with at least one milestone, and a reasoned response
-    to every input of its register (none pending). Pass the commitments when they are already
-    loaded (with `milestone_count`) to spare the query."""
-    if commitments is None:
-        commitments = list(
-            plan.commitments.exclude(status="withdrawn").annotate(
-                milestone_count=Count("milestones")
-            )
-        )
-    else:
-        commitments = [c for c in commitments if c.status != "withdrawn"]
-    checklist = SubmissionChecklist()
-    checklist.items.append(
-        ChecklistItem(_("The plan has at least one commitment."), bool(commitments))
-    )
-    for commitment in commitments:
-        missing = commitment.missing_for_submission()
-        if not commitment.milestone_count:
-            missing.append(_("at least one milestone"))
-        if missing:
-            text = _("%(id)s “%(title)s” needs: %(missing)s.") % {
-                "id": commitment.identifier,
-                "title": commitment.display_title,
-                "missing": ", ".join(missing),
-            }
-        else:
-            text = _("%(id)s “%(title)s” is complete.") % {
-                "id": commitment.identifier,
-                "title": commitment.display_title,
-            }
-        checklist.items.append(ChecklistItem(text, not missing, commitment.get_absolute_url()))
+    """What the plan still needs before it can be submitted: what its contents require (at
+    least one commitment, every commitment complete in OGP's template with at least one
+    milestone: `contents`), and a reasoned response to every input of its register (none
+    pending). Pass the commitments when they are already listed (`plan_commitments` with
+    `for_checklist`) to spare the query."""
+    checklist = SubmissionChecklist(contents.provider().checklist(plan, commitments))
     checklist.items.append(_register_item(plan))
     return checklist
 
@@ -88,7 +57,7 @@ def _register_item(plan: ActionPlan) -> ChecklistItem:
         "%(count)d inputs are still waiting for a reasoned response.",
         pending,
     ) % {"count": pending}
-    url = reverse("participation:register", args=[content_type_of(plan).pk, plan.pk])
+    url = register_url(plan)
     return ChecklistItem(text, False, f"{url}?disposition=pending")
 
 
@@ -147,38 +116,16 @@ def member_plans(*, user, member) -> list[ActionPlan]:
     return list(
         policies.plans_visible_to(user)
         .filter(member=member)
-        .annotate(commitment_count=Count("commitments"))
+        .annotate(commitment_count=contents.provider().count())
         .order_by("-sequence")
     )
 
 
-# What the plan page's list does not show of a commitment: its long template sections.
-LIST_DEFERRED = (
-    "problem",
-    "status_quo",
-    "description",
-    "contribution",
-    "values_relevance",
-    "search_document",
-)
-
-
 def plan_commitments(*, plan: ActionPlan, for_checklist: bool = False) -> list:
-    """The plan's commitments in order, each with its lead institution, policy areas and
-    `milestone_count`. The submission checklist (`for_checklist`) also needs every section and
-    the milestones (with their responsible institutions); the list alone does not, and a plan of
-    60 commitments is much lighter to read without them. Reached through the reverse relations:
+    """The plan's commitments in order, for its page (with all the submission checklist reads
+    when `for_checklist`), as the app holding them lists them (`contents.PlanContents.listed`):
     plans know nothing of the commitments app."""
-    commitments = plan.commitments.select_related("lead_institution").prefetch_related(
-        "policy_areas"
-    )
-    if for_checklist:
-        commitments = commitments.prefetch_related("milestones__responsible_institution")
-    else:
-        commitments = commitments.defer(*LIST_DEFERRED)
-    return list(
-        commitments.annotate(milestone_count=Count("milestones")).order_by("position", "number")
-    )
+    return contents.provider().listed(plan, for_checklist=for_checklist)
 
 
 # --- My work (ogp_platform/dashboard.py) ------------------------------------------------------

@@ -5,16 +5,18 @@ fix; policy violations raise PermissionDenied."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from ogp_platform.members.models import ContraryToProcess, Member
+from ogp_platform.services import require
 from participation.services.consultations import consultations_end_for_space
 
-from . import policies, selectors
+from . import contents, policies, selectors
 from .models import (
     COUNTRY_LANGUAGES,
     PLAN_LENGTHS_IN_MONTHS,
@@ -27,11 +29,6 @@ from .models import (
 Status = ActionPlan.Status
 # Members in these states may start new plans.
 DRAFTING_MEMBER_STATUSES = (Member.Status.ACTIVE, Member.Status.UNDER_REVIEW)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _save(plan: ActionPlan, actor, fields: list[str]) -> None:
@@ -75,20 +72,6 @@ def validate_period(start_date: datetime.date, end_date: datetime.date) -> None:
         )
 
 
-def _validate_children_inside(plan: ActionPlan, start_date, end_date) -> None:
-    """Shrinking a plan must not leave its commitments' dates outside it."""
-    outside = plan.commitments.filter(Q(start_date__lt=start_date) | Q(end_date__gt=end_date))
-    ids = list(outside.order_by("identifier").values_list("identifier", flat=True))
-    if ids:
-        raise ValidationError(
-            _(
-                "These commitments have dates outside the new period: %(ids)s. Change their "
-                "dates first, or choose a period that includes them."
-            )
-            % {"ids": ", ".join(ids)}
-        )
-
-
 @transaction.atomic
 def action_plan_create(
     *,
@@ -103,7 +86,7 @@ def action_plan_create(
 ) -> ActionPlan:
     """Start a draft plan for the member. Its id follows OGP's form: AP_ + the member's alpha-3
     code (or local code) + the plan's two-digit number."""
-    _require(policies.can_create_plan(actor, member))
+    require(policies.can_create_plan(actor, member))
     if member.status not in DRAFTING_MEMBER_STATUSES:
         raise ValidationError(
             _("%(member)s is “%(status)s”: only active members start new action plans.")
@@ -135,7 +118,7 @@ def action_plan_create(
 def action_plan_update(*, actor, plan: ActionPlan, **fields) -> ActionPlan:
     """Change the title, introduction or period of a plan that is being written."""
     plan = _locked(plan)
-    _require(policies.can_edit_plan(actor, plan))
+    require(policies.can_edit_plan(actor, plan))
     allowed = {"title", "introduction", "language", "start_date", "end_date"}
     unknown = set(fields) - allowed
     if unknown:
@@ -144,7 +127,8 @@ def action_plan_update(*, actor, plan: ActionPlan, **fields) -> ActionPlan:
     end = fields.get("end_date", plan.end_date)
     if "start_date" in fields or "end_date" in fields:
         validate_period(start, end)
-        _validate_children_inside(plan, start, end)
+        # Shrinking a plan must not leave its commitments' dates outside it.
+        contents.provider().check_period(plan, start, end)
     for name, value in fields.items():
         setattr(plan, name, value)
     if fields:
@@ -158,7 +142,7 @@ def action_plan_set_deadline(
 ) -> ActionPlan:
     """OGP admins move a plan's submission deadline."""
     plan = _locked(plan)
-    _require(policies.can_change_deadline(actor, plan))
+    require(policies.can_change_deadline(actor, plan))
     plan.submission_deadline = submission_deadline
     _save(plan, actor, ["submission_deadline"])
     return plan
@@ -168,7 +152,7 @@ def action_plan_set_deadline(
 def action_plan_open_cocreation(*, actor, plan: ActionPlan) -> ActionPlan:
     """Publish the draft: from now on everyone reads it, and civil society co-creates it."""
     plan = _locked(plan)
-    _require(policies.can_open_cocreation(actor, plan))
+    require(policies.can_open_cocreation(actor, plan))
     plan.published_at = plan.published_at or timezone.now()
     _move(plan, actor, Status.COCREATION, fields=["published_at"])
     return plan
@@ -181,7 +165,7 @@ def action_plan_submit(*, actor, plan: ActionPlan, today: datetime.date | None =
     the deadline's year the member is also recorded as acting contrary to process. A plan
     submitted again after a reopening keeps its first submission date and lateness."""
     plan = _locked(plan)
-    _require(policies.can_submit(actor, plan))
+    require(policies.can_submit(actor, plan))
     checklist = selectors.plan_submission_checklist(plan=plan)
     if not checklist.ready:
         raise ValidationError(
@@ -217,7 +201,7 @@ def action_plan_submit(*, actor, plan: ActionPlan, today: datetime.date | None =
 @transaction.atomic
 def action_plan_start_implementation(*, actor, plan: ActionPlan) -> ActionPlan:
     plan = _locked(plan)
-    _require(policies.can_start_implementation(actor, plan))
+    require(policies.can_start_implementation(actor, plan))
     _move(plan, actor, Status.IMPLEMENTATION)
     return plan
 
@@ -226,7 +210,7 @@ def action_plan_start_implementation(*, actor, plan: ActionPlan) -> ActionPlan:
 def action_plan_end(*, actor, plan: ActionPlan) -> ActionPlan:
     """Close the implementation period: the plan is then assessed and archived."""
     plan = _locked(plan)
-    _require(policies.can_end(actor, plan))
+    require(policies.can_end(actor, plan))
     _move(plan, actor, Status.ENDED)
     return plan
 
@@ -234,7 +218,7 @@ def action_plan_end(*, actor, plan: ActionPlan) -> ActionPlan:
 @transaction.atomic
 def action_plan_withdraw(*, actor, plan: ActionPlan, reason: str) -> ActionPlan:
     plan = _locked(plan)
-    _require(policies.can_withdraw(actor, plan))
+    require(policies.can_withdraw(actor, plan))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan is withdrawn.")})
     _move(plan, actor, Status.WITHDRAWN, reason=reason.strip())
@@ -245,7 +229,7 @@ def action_plan_withdraw(*, actor, plan: ActionPlan, reason: str) -> ActionPlan:
 def action_plan_reopen(*, actor, plan: ActionPlan, reason: str) -> ActionPlan:
     """An OGP admin sends a submitted plan back to co-creation so its team can change it."""
     plan = _locked(plan)
-    _require(policies.can_reopen(actor, plan))
+    require(policies.can_reopen(actor, plan))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan is reopened.")})
     plan.published_at = plan.published_at or timezone.now()
@@ -261,3 +245,43 @@ TRANSITIONS = {
     "withdraw": action_plan_withdraw,
     "reopen": action_plan_reopen,
 }
+
+
+# --- Bulk writes of another system's plans (the IRM importer) ---------------------------------
+
+# Rows written in one INSERT by the bulk writes.
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def action_plans_import(
+    *, actor, plans: list[ActionPlan], reason: str, at: datetime.datetime
+) -> list[ActionPlan]:
+    """Save plans whose every field another system decided (the IRM's dataset: published,
+    past their submission), in bulk: each with its first history row and the first step on
+    its timeline, to its status, with `reason`, by `actor` at `at`. No policy is checked:
+    the caller is an import its own permission allows. Bypasses model signals: the caller
+    refreshes the page cache. Returns the plans saved, with their ids."""
+    saved = bulk_create_with_history(plans, ActionPlan, batch_size=BULK_BATCH, default_user=actor)
+    by_identifier = {plan.identifier: plan for plan in saved}
+    PlanTransition.objects.bulk_create(
+        [
+            PlanTransition(
+                plan=by_identifier[plan.identifier],
+                to_status=plan.status,
+                reason=reason,
+                actor=actor,
+                created_at=at,
+            )
+            for plan in plans
+        ],
+        batch_size=BULK_BATCH,
+    )
+    return saved
+
+
+def action_plans_touch(*, plan_ids, at: datetime.datetime) -> None:
+    """Mark the plans changed at `at` (what they hold changed, in bulk): their cached PDFs and
+    exports key on it. One UPDATE; no history row, no signal (the caller refreshes the page
+    cache)."""
+    ActionPlan.objects.filter(pk__in=plan_ids).update(updated_at=at)

@@ -101,7 +101,7 @@ class Participant(threading.Thread):
         self.sign_in_error = None
 
     def run(self):
-        from ogp_platform.bench import PASSWORD
+        from ogp_platform.accounts.bench import PASSWORD
 
         try:
             with SIGNING_IN:

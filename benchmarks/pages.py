@@ -66,7 +66,7 @@ def pages() -> list[tuple[str, str]]:
 
 
 def _report_url(plan) -> str:
-    from participation.views.register import report_url
+    from participation.links import report_url
 
     return report_url(plan)
 

@@ -12,9 +12,17 @@ class CommitmentsConfig(AppConfig):
         from .models import Commitment, Milestone
         from .participation import CommitmentParticipation, MilestoneParticipation
 
-        interface.register(Commitment, CommitmentParticipation())
-        interface.register(Milestone, MilestoneParticipation())
+        interface.register(Commitment, CommitmentParticipation(), slug="commitment")
+        interface.register(Milestone, MilestoneParticipation(), slug="milestone")
 
-        from . import dashboard
+        from action_plans import contents
 
+        from . import audit, dashboard, page_scopes, personal_data
+        from .plan_contents import CommitmentsOfPlans
+
+        # What plans hold: action_plans asks this app, never imports it.
+        contents.register(CommitmentsOfPlans())
         dashboard.register()
+        page_scopes.register()
+        audit.register()
+        personal_data.register()

@@ -7,6 +7,9 @@ Spain's previous plan ended and assessed by the IRM. Dates are fixed; the timeli
 reports and assessments are then dated to match the story (the services stamp them "now").
 
 Idempotent: a plan whose title its member already has is left as it is.
+
+Registered with `ogp_platform.seeding.demo` (seed_demo finds this module), after the members'
+demo; it also hands Latvia's plan in co-creation to participation's demo, which knows no plan.
 """
 
 import datetime
@@ -18,8 +21,10 @@ from django.utils import timezone
 
 from action_plans import services as plan_services
 from action_plans.models import ActionPlan, PlanTransition
+from ogp_platform import seeding
 from ogp_platform.members import services as member_services
 from ogp_platform.members.models import Institution, Member, MemberRole, Organisation
+from participation import demo as participation_demo
 
 from . import services
 from .models import Assessment, Commitment, OgpValue, PolicyArea, ProgressReport
@@ -1584,3 +1589,37 @@ def _date_the_timeline(plan: ActionPlan, stages) -> None:
         published_at=_at(dates[Status.COCREATION]) if Status.COCREATION in dates else None,
     )
     Commitment.objects.filter(plan=plan).update(created_at=_at(dates[Status.DRAFT]))
+
+
+# The plan participation's demo holds its consultation on.
+CONSULTED_PLAN = "AP_LVA01"
+
+
+def seed(run: seeding.DemoRun) -> None:
+    accounts = run.accounts
+    plans = seed_plans(
+        admin=accounts["OGP admin"],
+        officers={
+            "italy": accounts["officer of Italy"],
+            "latvia": accounts["government officer"],
+            "spain": accounts["officer of Spain"],
+        },
+    )
+    run.say(f"{len(plans)} action plans, with commitments and milestones.")
+    consulted = next(plan for plan in plans if plan.identifier == CONSULTED_PLAN)
+    figures = participation_demo.seed_participation(
+        space=consulted,
+        admin=accounts["OGP admin"],
+        officer=accounts["government officer"],
+        cso_member=accounts["CSO member"],
+    )
+    citizens = participation_demo.CITIZENS
+    run.say(
+        f"Consultation on {consulted.identifier}: {figures['comments']} comments, "
+        f"{figures['votes']} votes, {figures['inputs']} inputs "
+        f"({figures['pending']} pending), by {len(citizens)} citizens "
+        f"({citizens[0][1]} …; password: {participation_demo.CITIZEN_PASSWORD})."
+    )
+
+
+seeding.demo.register("commitments", seed, needs=["members"])

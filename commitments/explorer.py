@@ -1,4 +1,5 @@
-"""The public commitment explorer: its filter form and its selector.
+"""The public commitment explorer: its selector and the choices of its filter form
+(`commitments.forms.ExplorerFilterForm`).
 
 Every filter is optional and travels in the query string, so each state of the explorer has a
 URL of its own that can be shared. Searching uses PostgreSQL's full-text search where the
@@ -6,7 +7,6 @@ database is PostgreSQL (a stored, indexed vector: migration 0006) and a plain su
 match elsewhere (SQLite in development).
 """
 
-from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, router
 from django.db.models import Prefetch, QuerySet
@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.policies import plans_visible_to
 from ogp_platform.members import countries
-from ogp_platform.members.models import Member, Region
+from ogp_platform.members.models import Member
 
 from . import policies
-from .models import Commitment, Completion, OgpValue, PolicyArea
+from .models import Commitment, OgpValue, PolicyArea
 
 # The value of the completion filter for commitments nobody reported on yet.
 NOT_REPORTED = "not_reported"
@@ -156,72 +156,3 @@ def explorer_year_choices(user) -> list[int]:
         .values_list("year", flat=True)
         .distinct()
     )
-
-
-class ExplorerFilterForm(forms.Form):
-    """The explorer's filters, all optional. Its choices come from the data the user may see.
-
-    An invalid value (a member that does not exist, a year nobody planned in, a mistyped
-    choice) invalidates that field only: `filters()` returns the values that are valid, so the
-    explorer ignores the others and shows why."""
-
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        help_text=_('Words from the title, id or text. Use "quotes" for a phrase.'),
-    )
-    member = forms.ChoiceField(label=_("Member"), required=False)
-    kind = forms.ChoiceField(
-        label=_("Kind of member"),
-        required=False,
-        choices=[("", _("All")), *Member.Kind.choices],
-    )
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=[("", _("All")), *Region.choices]
-    )
-    policy_area = forms.ChoiceField(label=_("Policy area"), required=False)
-    value = forms.ChoiceField(
-        label=_("OGP value"), required=False, choices=[("", _("All")), *OgpValue.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All")), *Commitment.Status.choices],
-    )
-    completion = forms.ChoiceField(
-        label=_("Completion"),
-        required=False,
-        choices=[("", _("All")), *Completion.choices, (NOT_REPORTED, _("Not reported yet"))],
-    )
-    year = forms.TypedChoiceField(
-        label=_("Plan starting in"), required=False, coerce=int, empty_value=None
-    )
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
-
-    FILTERS = ("q", "member", "kind", "region", "policy_area", "value", "status", "completion")
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", _("All")), *explorer_member_choices(user)]
-        self.fields["policy_area"].choices = [
-            ("", _("All")),
-            *((area.slug, area.label) for area in PolicyArea.objects.order_by("position")),
-        ]
-        self.fields["year"].choices = [
-            ("", _("All")),
-            *((str(year), str(year)) for year in explorer_year_choices(user)),
-        ]
-
-    def filters(self) -> dict:
-        """The valid values, as keyword arguments of `commitment_explorer` (none when unbound)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-    @property
-    def filtered(self) -> bool:
-        """Whether any filter (besides the sort order) narrows the results."""
-        filters = self.filters()
-        return any(filters.get(name) for name in (*self.FILTERS, "year"))

@@ -1,6 +1,6 @@
-"""Drafting forms. They collect and clean what the officer typed; the services decide the rules
-(dates inside the parent's period, a core value, institutions of the member) and their messages
-are shown next to the field concerned."""
+"""Drafting forms, and the explorer's filters. The drafting forms collect and clean what the
+officer typed; the services decide the rules (dates inside the parent's period, a core value,
+institutions of the member) and their messages are shown next to the field concerned."""
 
 from django import forms
 from django.utils.formats import date_format
@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.forms import DateInput
 from ogp_platform.forms import ServiceModelForm
-from ogp_platform.members.models import Organisation
+from ogp_platform.members.models import Member, Organisation, Region
 
-from .models import Commitment, Milestone, OgpValue, PolicyArea
+from .explorer import (
+    NOT_REPORTED,
+    SORT_CHOICES,
+    explorer_member_choices,
+    explorer_year_choices,
+)
+from .models import Commitment, Completion, Milestone, OgpValue, PolicyArea
 
 
 class PolicyAreaField(forms.ModelMultipleChoiceField):
@@ -144,3 +150,72 @@ class MilestoneForm(ServiceModelForm):
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
+
+
+class ExplorerFilterForm(forms.Form):
+    """The explorer's filters, all optional. Its choices come from the data the user may see.
+
+    An invalid value (a member that does not exist, a year nobody planned in, a mistyped
+    choice) invalidates that field only: `filters()` returns the values that are valid, so the
+    explorer ignores the others and shows why."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_('Words from the title, id or text. Use "quotes" for a phrase.'),
+    )
+    member = forms.ChoiceField(label=_("Member"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind of member"),
+        required=False,
+        choices=[("", _("All")), *Member.Kind.choices],
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All")), *Region.choices]
+    )
+    policy_area = forms.ChoiceField(label=_("Policy area"), required=False)
+    value = forms.ChoiceField(
+        label=_("OGP value"), required=False, choices=[("", _("All")), *OgpValue.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *Commitment.Status.choices],
+    )
+    completion = forms.ChoiceField(
+        label=_("Completion"),
+        required=False,
+        choices=[("", _("All")), *Completion.choices, (NOT_REPORTED, _("Not reported yet"))],
+    )
+    year = forms.TypedChoiceField(
+        label=_("Plan starting in"), required=False, coerce=int, empty_value=None
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    FILTERS = ("q", "member", "kind", "region", "policy_area", "value", "status", "completion")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", _("All")), *explorer_member_choices(user)]
+        self.fields["policy_area"].choices = [
+            ("", _("All")),
+            *((area.slug, area.label) for area in PolicyArea.objects.order_by("position")),
+        ]
+        self.fields["year"].choices = [
+            ("", _("All")),
+            *((str(year), str(year)) for year in explorer_year_choices(user)),
+        ]
+
+    def filters(self) -> dict:
+        """The valid values, as keyword arguments of `commitment_explorer` (none when unbound)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter (besides the sort order) narrows the results."""
+        filters = self.filters()
+        return any(filters.get(name) for name in (*self.FILTERS, "year"))

@@ -1,19 +1,17 @@
-"""Commitments and milestones are participable: their plan's consultations govern them; people
-support or oppose commitments."""
+"""Commitments and milestones are participable: their plan's consultations and register govern
+them; people support or oppose commitments."""
 
-from action_plans.participation import PlanParticipation
+from action_plans import policies as plan_policies
+from participation.interface import TargetAdapter
 
 from .models import Commitment, Milestone
 
 
-class CommitmentParticipation(PlanParticipation):
+class CommitmentParticipation(TargetAdapter):
     related = ("plan__member",)
 
     def title(self, commitment: Commitment) -> str:
         return f"{commitment.identifier} {commitment.title}"
-
-    def member(self, commitment: Commitment):
-        return commitment.plan.member
 
     def space(self, commitment: Commitment):
         return commitment.plan
@@ -21,30 +19,29 @@ class CommitmentParticipation(PlanParticipation):
     def votable(self, commitment: Commitment) -> bool:
         return True
 
+    def readable(self, user, queryset):
+        return queryset.filter(plan__in=plan_policies.plans_visible_to(user).values("pk"))
+
     def may_read(self, user, commitment: Commitment) -> bool:
-        return super().may_read(user, commitment.plan)
-
-    def may_respond(self, user, commitment: Commitment) -> bool:
-        return super().may_respond(user, commitment.plan)
+        return plan_policies.can_view_plan(user, commitment.plan)
 
 
-class MilestoneParticipation(PlanParticipation):
+class MilestoneParticipation(TargetAdapter):
     related = ("commitment__plan__member",)
+    # A milestone is a part of its commitment's page, which has no comments section for it:
+    # its comments show on a discussion page of their own.
+    comments_on_own_page = False
 
     def title(self, milestone: Milestone) -> str:
         return milestone.title
 
-    def member(self, milestone: Milestone):
-        return milestone.commitment.plan.member
-
     def space(self, milestone: Milestone):
         return milestone.commitment.plan
 
-    def votable(self, milestone: Milestone) -> bool:
-        return False
+    def readable(self, user, queryset):
+        return queryset.filter(
+            commitment__plan__in=plan_policies.plans_visible_to(user).values("pk")
+        )
 
     def may_read(self, user, milestone: Milestone) -> bool:
-        return super().may_read(user, milestone.commitment.plan)
-
-    def may_respond(self, user, milestone: Milestone) -> bool:
-        return super().may_respond(user, milestone.commitment.plan)
+        return plan_policies.can_view_plan(user, milestone.commitment.plan)

@@ -1,7 +1,7 @@
 """Reads of commitments and milestones, already filtered to what the user may see and loaded with
 what their pages show, in a number of queries that does not grow with the data."""
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
@@ -49,15 +49,6 @@ def load_page_parts(commitment: Commitment) -> Commitment:
     """Add to a commitment read without `parts` what its page shows."""
     prefetch_related_objects([commitment], *_page_parts())
     return commitment
-
-
-def editable_commitment(*, identifier: str) -> Commitment:
-    """The commitment with its plan and member, for the drafting views (which check policies)."""
-    return Commitment.objects.select_related("plan", "plan__member").get(identifier=identifier)
-
-
-def visible_commitments(user) -> QuerySet[Commitment]:
-    return policies.commitments_visible_to(user)
 
 
 # --- My work (ogp_platform/dashboard.py) ------------------------------------------------------

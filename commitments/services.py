@@ -8,7 +8,7 @@ history row attributed to the actor. What was saved before a refused change stay
 import datetime
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.models import ActionPlan
 from ogp_platform import pagecache
+from ogp_platform.services import require
 
 from . import policies
 from .models import (
@@ -52,11 +53,6 @@ SCALAR_FIELDS = (
 )
 M2M_FIELDS = ("policy_areas", "supporting_institutions", "partner_organisations")
 MILESTONE_FIELDS = ("title", "expected_output", "responsible_institution", "start_date", "end_date")
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _lock_plan(commitment: Commitment) -> Commitment:
@@ -208,7 +204,7 @@ def commitment_create(*, actor, plan: ActionPlan, **fields) -> Commitment:
     """Add a commitment to a plan being written. It takes the member's next number, e.g. LV0048;
     numbers are never reused."""
     plan = ActionPlan.objects.select_for_update().select_related("member").get(pk=plan.pk)
-    _require(policies.can_add_commitment(actor, plan))
+    require(policies.can_add_commitment(actor, plan))
     commitment = Commitment(plan=plan)
     m2m = _apply(commitment, fields)
     _validate(commitment, plan, m2m)
@@ -235,7 +231,7 @@ def commitment_create(*, actor, plan: ActionPlan, **fields) -> Commitment:
 @transaction.atomic
 def commitment_update(*, actor, commitment: Commitment, **fields) -> Commitment:
     """Change a commitment of a plan being written. Only the fields given change."""
-    _require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
+    require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
     m2m = _apply(commitment, fields)
     _validate(commitment, commitment.plan, m2m)
     commitment.search_document = _search_document(commitment)
@@ -253,7 +249,7 @@ def commitment_update(*, actor, commitment: Commitment, **fields) -> Commitment:
 def commitment_delete(*, actor, commitment: Commitment) -> None:
     """Remove a commitment (and its milestones) from a plan being written. Its number is not
     reused; the history keeps the removed versions."""
-    _require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
+    require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
     plan = commitment.plan
     for milestone in commitment.milestones.all():
         milestone._history_user = actor
@@ -282,7 +278,7 @@ def _renumber(model, items: list) -> None:
 @transaction.atomic
 def commitment_move(*, actor, commitment: Commitment, direction: str) -> None:
     """Move a commitment one place up or down in its plan."""
-    _require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
+    require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
     plan = commitment.plan
     items = list(plan.commitments.order_by("position", "number"))
     _renumber(Commitment, _swap(items, commitment, direction))
@@ -331,7 +327,7 @@ def _apply_milestone(milestone: Milestone, fields: dict) -> None:
 
 @transaction.atomic
 def milestone_create(*, actor, commitment: Commitment, **fields) -> Milestone:
-    _require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
+    require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
     milestone = Milestone(commitment=commitment)
     _apply_milestone(milestone, fields)
     _validate_milestone(milestone, commitment)
@@ -344,7 +340,7 @@ def milestone_create(*, actor, commitment: Commitment, **fields) -> Milestone:
 
 @transaction.atomic
 def milestone_update(*, actor, milestone: Milestone, **fields) -> Milestone:
-    _require(policies.can_edit_commitment(actor, _lock_plan(milestone.commitment)))
+    require(policies.can_edit_commitment(actor, _lock_plan(milestone.commitment)))
     _apply_milestone(milestone, fields)
     _validate_milestone(milestone, milestone.commitment)
     milestone._history_user = actor
@@ -355,7 +351,7 @@ def milestone_update(*, actor, milestone: Milestone, **fields) -> Milestone:
 
 @transaction.atomic
 def milestone_delete(*, actor, milestone: Milestone) -> None:
-    _require(policies.can_edit_commitment(actor, _lock_plan(milestone.commitment)))
+    require(policies.can_edit_commitment(actor, _lock_plan(milestone.commitment)))
     plan = milestone.commitment.plan
     milestone._history_user = actor
     milestone.delete()
@@ -366,7 +362,7 @@ def milestone_delete(*, actor, milestone: Milestone) -> None:
 def milestone_move(*, actor, milestone: Milestone, direction: str) -> None:
     """Move a milestone one place up or down in its commitment."""
     commitment = milestone.commitment
-    _require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
+    require(policies.can_edit_commitment(actor, _lock_plan(commitment)))
     items = list(commitment.milestones.order_by("position", "pk"))
     _renumber(Milestone, _swap(items, milestone, direction))
     _touch(commitment.plan)
@@ -388,7 +384,7 @@ def progress_report_create(
     """Report progress on a commitment or one of its milestones, with evidence (each a dict with
     a title and either a url or a file). The reported level becomes the current completion of
     what was reported on."""
-    _require(policies.can_report_progress(actor, _lock_plan(commitment)))
+    require(policies.can_report_progress(actor, _lock_plan(commitment)))
     errors = {}
     if milestone is not None and milestone.commitment_id != commitment.pk:
         errors["milestone"] = [_("Choose a milestone of this commitment.")]
@@ -435,7 +431,7 @@ ASSESSMENT_FIELDS = (
 @transaction.atomic
 def assessment_save(*, actor, commitment: Commitment, **fields) -> Assessment:
     """Enter or change the IRM's assessment of a commitment. Judgements left empty stay unknown."""
-    _require(policies.can_assess(actor, commitment))
+    require(policies.can_assess(actor, commitment))
     unknown = set(fields) - set(ASSESSMENT_FIELDS)
     if unknown:
         raise TypeError(f"An assessment has no field {sorted(unknown)}")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from .views import drafting, explorer, history, imports, opendata, pages, progress
 
@@ -40,6 +40,21 @@ urlpatterns = [
     path("commitments/<str:identifier>/progress/new/", progress.report, name="progress"),
     path("commitments/<str:identifier>/assessment/", progress.assessment, name="assessment"),
     path("evidence/<int:pk>/", progress.evidence_file, name="evidence_file"),
-    *opendata.urlpatterns,
-    *imports.urlpatterns,
+    path("open-data/", opendata.open_data, name="open_data"),
+    re_path(
+        r"^commitments\.(?P<fmt>csv|json)$", opendata.explorer_download, name="explorer_download"
+    ),
+    re_path(
+        r"^plans/(?P<plan>[^/]+)/commitments\.(?P<fmt>csv|json)$",
+        opendata.plan_commitments,
+        name="plan_commitments",
+    ),
+    path("plans/<str:plan>/milestones.csv", opendata.plan_milestones, name="plan_milestones"),
+    re_path(
+        r"^plans/(?P<plan>[^/]+)/register\.(?P<fmt>csv|json)$",
+        opendata.plan_register,
+        name="plan_register",
+    ),
+    path("imports/commitments/", imports.upload, name="import_upload"),
+    path("imports/commitments/<int:pk>/", imports.report, name="import_report"),
 ]

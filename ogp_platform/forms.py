@@ -1,6 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .history import Version
 
 
 class FormRenderer(TemplatesSetting):
@@ -48,3 +54,27 @@ class ServiceModelForm(ModelForm):
         object."""
         names = self.changed_data if self.instance.pk else list(self.fields)
         return {name: self.cleaned_data[name] for name in names}
+
+
+class CompareForm(forms.Form):
+    """Two versions of the object to compare, by history id: `?from=…&to=…`."""
+
+    def __init__(self, data, *, choices: list["Version"]):
+        super().__init__(data)
+        options = [(version.history_id, version.label) for version in choices]
+        messages = {
+            "required": _("Choose a version."),
+            "invalid_choice": _(
+                "That is not one of this page's versions: choose one from the list."
+            ),
+        }
+        # "from" is a Python keyword, so the fields are added here rather than declared.
+        self.fields["from"] = forms.TypedChoiceField(
+            label=_("From version"), choices=options, coerce=int, error_messages=messages
+        )
+        self.fields["to"] = forms.TypedChoiceField(
+            label=_("To version"), choices=options, coerce=int, error_messages=messages
+        )
+        if not self.is_bound and len(choices) >= 2:
+            # Preselect the latest change: the previous version against the current one.
+            self.initial = {"from": choices[1].history_id, "to": choices[0].history_id}

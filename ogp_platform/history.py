@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django import forms
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.utils import formats, timezone
@@ -21,6 +20,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .forms import CompareForm
 
 VERSIONS_PER_PAGE = 20
 
@@ -391,30 +392,6 @@ def compare_versions(
 
 
 # --- The page ------------------------------------------------------------------------------
-
-
-class CompareForm(forms.Form):
-    """Two versions of the object to compare, by history id: `?from=…&to=…`."""
-
-    def __init__(self, data, *, choices: list[Version]):
-        super().__init__(data)
-        options = [(version.history_id, version.label) for version in choices]
-        messages = {
-            "required": _("Choose a version."),
-            "invalid_choice": _(
-                "That is not one of this page's versions: choose one from the list."
-            ),
-        }
-        # "from" is a Python keyword, so the fields are added here rather than declared.
-        self.fields["from"] = forms.TypedChoiceField(
-            label=_("From version"), choices=options, coerce=int, error_messages=messages
-        )
-        self.fields["to"] = forms.TypedChoiceField(
-            label=_("To version"), choices=options, coerce=int, error_messages=messages
-        )
-        if not self.is_bound and len(choices) >= 2:
-            # Preselect the latest change: the previous version against the current one.
-            self.initial = {"from": choices[1].history_id, "to": choices[0].history_id}
 
 
 def history_context(request, history, *, exclude=()) -> dict:

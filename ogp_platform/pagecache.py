@@ -9,10 +9,18 @@ How a change reaches the cache: each page depends on a few *scopes* (`EPOCH` for
 `member:<id>` for what one member owns, `DIRECTORY` for the member directory, `EXPLORER` for
 the commitment explorer), each scope has a generation counter in the cache, and a cached page
 records the generations it was rendered under. Every save, delete or many-to-many change of a
-model of this project bumps the generations of the scopes it belongs to (apps declare them with
-`track`; a model nobody declared bumps `EPOCH`, so forgetting one costs speed, never
-correctness), once at once and once more after its transaction commits. Writes that bypass
-model signals (`QuerySet.update`, `bulk_create`) call `changed` themselves.
+model of this project bumps the generations of the scopes it belongs to, once at once and once
+more after its transaction commits. Writes that bypass model signals (`QuerySet.update`,
+`bulk_create`) call `changed` themselves.
+
+Which change touches which scopes is declared by the app that owns the model, in its
+`AppConfig.ready()` (the core declares its own models in `ogp_platform.page_scopes`):
+
+    pagecache.track(Commitment, lambda c: (plan_member_scope(c.plan_id), pagecache.EXPLORER))
+    pagecache.ignore(CommitmentImport)  # no cached page shows it
+
+A model nobody declared bumps `EPOCH`, so forgetting one costs speed, never correctness (and a
+test of the suite lists the models left so, to make it a decision).
 
 Why no stale page can outlive a change: the view reads the generations *before* it reads the
 database; a change committed after that read bumps a generation after its commit, so the page
@@ -57,6 +65,12 @@ CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
 def member_scope(member_id) -> str:
     return f"member:{member_id}"
+
+
+def own_member(instance) -> tuple[str, ...]:
+    """The scopes of an object that belongs to one member through its `member` field: a
+    `track` function for such models."""
+    return (member_scope(instance.member_id),)
 
 
 def _enabled() -> bool:
@@ -129,7 +143,9 @@ _ignored: set[type] = set()
 def track(model, scopes_of, *, private_fields=(), unseen_when_created=False) -> None:
     """Declare the scopes a change to an instance of `model` touches: `scopes_of(instance)`
     returns an iterable of scopes (an error in it counts as `EPOCH`). A save of only
-    `private_fields`, or of a new instance when `unseen_when_created`, touches none."""
+    `private_fields`, or of a new instance when `unseen_when_created`, touches none. Called by
+    the app owning the model, in its `AppConfig.ready()`; declaring a model again replaces its
+    declaration."""
     _trackers[model] = (scopes_of, frozenset(private_fields), unseen_when_created)
 
 

@@ -36,3 +36,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Worker threads in tests must not keep connections open past the test database's life.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A module that exists only in the tests (tests/pilot/): it plugs into the core as a pilot
+# module would, so the tests hold the core to its contract with modules other than plans.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.pilot"]  # noqa: F405

@@ -7,6 +7,9 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self):
-        from . import dashboard
+        from . import audit, dashboard, page_scopes, personal_data
 
         dashboard.register()
+        page_scopes.register()
+        audit.register()
+        personal_data.register()

@@ -11,6 +11,7 @@ from ogp_platform.members import dashboard as members_dashboard
 from ogp_platform.members.policies import is_moderator
 
 from . import selectors
+from .links import register_url
 
 TAKING_PART = "taking_part"
 LIMIT = dashboard.LIMIT
@@ -23,9 +24,6 @@ def _taking_part(request) -> dict[str, bool]:
 
 
 def _pending_inputs(request) -> dict:
-    # Imported here: the views load forms and much of the app, too early for ready().
-    from .views.register import register_url
-
     pending = selectors.pending_inputs_by_space(
         user=request.user, members=members_dashboard.officer_members(request), limit=LIMIT
     )

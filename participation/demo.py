@@ -20,6 +20,9 @@ without email, so loading the demo mails nobody.
 
 Idempotent: when the plan already has the demo consultation, nothing is written (the citizens'
 accounts are only created when missing, and their password restored when it was changed).
+
+This module registers nothing with `ogp_platform.seeding`: participation knows no plan, so the
+app that seeds the plans (commitments' demo) calls `seed_participation` with the plan.
 """
 
 import datetime
@@ -32,7 +35,7 @@ from django.utils import timezone
 from ogp_platform.members.models import Organisation, OrganisationMembership
 
 from . import selectors
-from .interface import adapter_for
+from .interface import space_adapter
 from .models import Comment, Input, Notification, Report, Vote
 from .services import comments as comment_services
 from .services import consultations as consultation_services
@@ -288,10 +291,10 @@ def seed_citizens() -> dict:
 def seed_participation(*, space, admin, officer, cso_member) -> dict:
     """Seed the demo participation on `space`, Latvia's plan in co-creation (see the module's
     docstring), and return its figures (`figures`). Participation knows nothing of plans:
-    seed_demo hands the plan over, and its commitments come from the plan's adapter."""
+    commitments' demo hands the plan over, and its commitments come from the plan's adapter."""
     citizens = seed_citizens()
     already = selectors.consultations_of(space).filter(title=CONSULTATION["title"]).exists()
-    if not already and adapter_for(space).accepts_consultation(space):
+    if not already and space_adapter(space).accepts_consultation(space):
         _seed(space, admin=admin, officer=officer, cso_member=cso_member, citizens=citizens)
     return figures(space)
 
@@ -300,7 +303,7 @@ def figures(space) -> dict:
     """What the space holds: the state of its current consultation, and how many comments
     (replies included, on the space and what it holds), votes, inputs and pending inputs."""
     consultation = selectors.current_consultation(space)
-    children = list(adapter_for(space).children(space))
+    children = list(space_adapter(space).children(space))
     votes = Vote.objects.none()
     if children:
         votes = Vote.objects.filter(
@@ -311,7 +314,7 @@ def figures(space) -> dict:
     return {
         "consultation": consultation,
         "comments": Comment.objects.filter(
-            consultation__in=selectors.consultations_of(space)
+            space_type=selectors.content_type_of(space), space_id=space.pk
         ).count(),
         "votes": votes.count(),
         "inputs": totals.total,
@@ -330,14 +333,13 @@ def _seed(plan, *, admin, officer, cso_member, citizens) -> None:
         organisation=delna,
         user=citizens["dace"],
         defaults={
-            "role": OrganisationMembership.Role.MEMBER,
             "status": OrganisationMembership.Status.APPROVED,
             "message": "Strādāju Delnas lobēšanas atklātības projektā.",
             "decided_at": timezone.now(),
             "decided_by": admin,
         },
     )
-    commitments = adapter_for(plan).children(plan)
+    commitments = space_adapter(plan).children(plan)
     targets = {"plan": plan, **dict(enumerate(commitments, start=1))}
 
     now = timezone.now()

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
-from .interface import adapter_for
+from .interface import space_adapter
 from .models import Comment, Input, Vote
 from .selectors import content_type_of, register_of
 
@@ -67,10 +67,8 @@ def _compute(space, *, consulted: bool) -> Figures:
 def _count_participation(space) -> Figures:
     """Comments, votes and the people behind them (three queries)."""
     space_type = content_type_of(space)
-    comments = Comment.objects.filter(
-        consultation__space_type=space_type, consultation__space_id=space.pk
-    )
-    children = getattr(adapter_for(space), "children", lambda space: [])(space)
+    comments = Comment.objects.filter(space_type=space_type, space_id=space.pk)
+    children = space_adapter(space).children(space)
     vote_filter = Q(target_type=space_type, target_id=space.pk)
     if isinstance(children, QuerySet):
         # One subquery instead of reading the children first.
@@ -100,8 +98,8 @@ def _count_participation(space) -> Figures:
 
 def participation_figures(space, *, consulted: bool = True, fresh: bool = False) -> Figures:
     """The space's figures, at most a minute old (`fresh=True` recounts, e.g. for the PDF).
-    `consulted=False` says the space never held a consultation, so there is no comment or vote
-    to count (only inputs recorded by officers)."""
+    `consulted=False` says the space never held a consultation and needs one to take part, so
+    there is no comment or vote to count (only inputs recorded by officers)."""
     key = f"participation:figures:{content_type_of(space).pk}:{space.pk}:{int(consulted)}"
     figures = None if fresh else cache.get(key)
     if figures is None:

@@ -1,8 +1,11 @@
 """Consultations, comments, votes, and the reasoned-response register (OGP Standard 4).
 
 Everything here attaches to participable objects (see `participation.interface`) through a
-generic relation; a consultation is held on a "space" (an action plan) and governs comments and
-votes on the space and on everything the space holds (its commitments and milestones).
+generic relation. What is said belongs to a "space" (an action plan, a challenge, a
+co-production process): its register answers it. Where the space says so, people take part only
+while a consultation on it is open, and the consultation governs comments and votes on the
+space and on everything it holds (a plan's commitments and milestones); elsewhere feedback is
+always open, and consultations are rounds held beside it.
 """
 
 import secrets
@@ -92,7 +95,8 @@ class Consultation(models.Model):
 
 class Comment(models.Model):
     """What someone wrote on a participable object, or a reply (two levels deep). The text is
-    plain text with a small safe Markdown subset, rendered and sanitised once, when written."""
+    plain text with a small safe Markdown subset, rendered and sanitised once, when written.
+    Filed, like the register's inputs, under the target's space and its primary member."""
 
     MAX_DEPTH = 2
     EDIT_WINDOW_MINUTES = 15
@@ -100,8 +104,14 @@ class Comment(models.Model):
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
+    space_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    space_id = models.PositiveBigIntegerField()
+    space = GenericForeignKey("space_type", "space_id")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="comments")
+    # The consultation the comment was written in; none where the space's feedback is always
+    # open and no consultation was open then.
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.PROTECT, related_name="comments"
+        Consultation, on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
     )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
@@ -118,7 +128,7 @@ class Comment(models.Model):
         blank=True,
         related_name="comments",
     )
-    # The member whose officer wrote the comment, on that member's own plan: set by the
+    # The member whose officer wrote the comment, on a space that member owns: set by the
     # comment service from the author's roles when they write, never from the request, so
     # that nobody else can get the official mark ("Government of Latvia") and it stays on what
     # an officer wrote after they leave.
@@ -163,6 +173,7 @@ class Comment(models.Model):
         ]
         indexes = [
             models.Index(fields=["target_type", "target_id", "parent", "created_at"]),
+            models.Index(fields=["space_type", "space_id"]),
             models.Index(fields=["author", "-created_at"]),
         ]
 

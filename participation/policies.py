@@ -1,10 +1,11 @@
 """Who may take part, respond, and moderate. The one place that decides.
 
 People take part (comment, reply, vote) when they are signed in with a verified email address
-and a consultation on the object's space is open; before and after, everything stays readable
-to whoever may read the object. The object's owner (through its adapter) says who responds:
-the member's officers, who therefore do not vote on it. Moderators (the "Moderators" group)
-hide and restore comments.
+and a consultation on the object's space is open, or at any time where the space says feedback
+is always open (`SpaceAdapter.consultation_required`); everything stays readable to whoever may
+read the object. The space's adapter says who responds (a member's officers, a partner's staff,
+a challenge's owners), who therefore do not vote on what it holds. Moderators (the
+"Moderators" group) hide and restore comments.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from ogp_platform.members.policies import is_moderator
 
-from .interface import adapter_for
+from .interface import adapter_for, space_adapter_of, space_of
 from .models import Comment, Consultation
 
 
@@ -31,24 +32,42 @@ def can_read(user, target) -> bool:
     return adapter_for(target).may_read(user, target)
 
 
+def consultation_required(target) -> bool:
+    """Whether taking part on the target needs an open consultation of its space (else
+    feedback on it is always open)."""
+    space = space_of(target)
+    return space_adapter_of(space).consultation_required(space)
+
+
+def taking_part_open(target, consultation: Consultation | None) -> bool:
+    """Whether people may take part on the target now: while `consultation` (the current one of
+    its space) is open, or at any time where the space needs no consultation."""
+    if consultation is not None and consultation.is_open:
+        return True
+    return not consultation_required(target)
+
+
 def can_take_part(user, target, consultation: Consultation | None) -> bool:
-    """Comment on, reply about, or vote on the target: a verified participant while the
-    consultation of its space is open."""
+    """Comment on, reply about, or vote on the target: a verified participant while taking
+    part is open (see `taking_part_open`)."""
     return (
-        consultation is not None
-        and consultation.is_open
+        taking_part_open(target, consultation)
         and has_verified_email(user)
         and can_read(user, target)
     )
 
 
 def can_respond(user, target) -> bool:
-    """Record inputs received outside the platform, and give the reasoned responses."""
-    return bool(user.is_authenticated and adapter_for(target).may_respond(user, target))
+    """Record inputs and give the reasoned responses on the target's space (and, for a
+    target, be among those who answer what people say about it)."""
+    if not user.is_authenticated:
+        return False
+    space = space_of(target)
+    return bool(space_adapter_of(space).may_respond(user, space))
 
 
 def can_hold_consultation(user, space) -> bool:
-    adapter = adapter_for(space)
+    adapter = space_adapter_of(space)
     return adapter.accepts_consultation(space) and can_respond(user, space)
 
 
@@ -72,8 +91,8 @@ def can_close_consultation(user, consultation: Consultation, space) -> bool:
 
 
 def can_edit_comment(user, comment: Comment, now: datetime.datetime | None = None) -> bool:
-    """Authors correct their words within 15 minutes (the comment service also requires the
-    consultation to be open still)."""
+    """Authors correct their words within 15 minutes (while taking part is still open:
+    `comment_open_for_edit`)."""
     now = now or timezone.now()
     return (
         user.is_authenticated
@@ -82,6 +101,14 @@ def can_edit_comment(user, comment: Comment, now: datetime.datetime | None = Non
         and not comment.is_hidden
         and now - comment.created_at <= datetime.timedelta(minutes=Comment.EDIT_WINDOW_MINUTES)
     )
+
+
+def comment_open_for_edit(comment: Comment, target) -> bool:
+    """Whether what was said in the comment may still change: while the consultation it was
+    written in is open, or at any time where its space's feedback is always open."""
+    if comment.consultation_id is not None and comment.consultation.is_open:
+        return True
+    return not consultation_required(target)
 
 
 def can_delete_comment(user, comment: Comment) -> bool:
@@ -103,9 +130,8 @@ def can_moderate(user) -> bool:
 
 def can_vote(user, target, consultation: Consultation | None) -> bool:
     """Support or oppose the target (only objects whose adapter says they are votable), on the
-    same terms as taking part: verified, and while the consultation of its space is open. Not
-    those who respond on it (the owning member's officers): they answer what people say about
-    their own plan, they do not take sides on it."""
+    same terms as taking part. Not those who respond on its space (a member's officers, a
+    partner's staff): they answer what people say about it, they do not take sides on it."""
     return can_withdraw_vote(user, target, consultation) and not can_respond(user, target)
 
 
@@ -115,13 +141,12 @@ def can_withdraw_vote(user, target, consultation: Consultation | None) -> bool:
     return adapter_for(target).votable(target) and can_take_part(user, target, consultation)
 
 
-def can_upvote_comment(user, comment: Comment, consultation: Consultation | None) -> bool:
-    """Up-vote someone else's visible comment while the consultation of its space is open
-    (`consultation` is the space's current one). Whether the user may read the comment's
+def can_upvote_comment(user, comment: Comment, *, open_now: bool) -> bool:
+    """Up-vote someone else's visible comment while taking part on its target is open
+    (`open_now`: `taking_part_open` of the target). Whether the user may read the comment's
     target is the caller's check: pages have made it already."""
     return (
-        consultation is not None
-        and consultation.is_open
+        open_now
         and has_verified_email(user)
         and comment.author_id != user.pk
         and not comment.is_deleted

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import policies
+from . import interface, links, policies
 from .interface import adapter_for, is_participable
 from .models import (
     Comment,
@@ -48,8 +48,7 @@ def consultations_of(space):
 def current_consultation(target) -> Consultation | None:
     """The consultation that governs the target now: the open one of its space, else the next
     scheduled one, else the latest closed one (None when there was never any)."""
-    space = adapter_for(target).space(target)
-    return pick_current(list(consultations_of(space)))
+    return pick_current(list(consultations_of(interface.space_of(target))))
 
 
 def current_consultation_on_request(request, target) -> Consultation | None:
@@ -61,14 +60,14 @@ def current_consultation_on_request(request, target) -> Consultation | None:
     key = (content_type_of(target).pk, target.pk)
     if key not in memo:
         memo[key] = current_consultation(target)
+        request.__dict__.setdefault("_participation_targets", {})[key] = target
     return memo[key]
 
 
-def current_consultation_read_on_request(request, target_type_id: int, target_id: int):
-    """The consultation `current_consultation_on_request` has read for this target on this
-    request, if it has (None otherwise): for blocks that know a target only by its ids."""
-    memo = request.__dict__.get("_participation_current_consultation", {})
-    return memo.get((target_type_id, target_id))
+def target_read_on_request(request, target_type_id: int, target_id: int):
+    """The target `current_consultation_on_request` was asked about on this request, if it was
+    (None otherwise): for blocks that know a target only by its ids."""
+    return request.__dict__.get("_participation_targets", {}).get((target_type_id, target_id))
 
 
 def pick_current(consultations: list[Consultation]) -> Consultation | None:
@@ -133,25 +132,13 @@ def vote_box_state(target, user) -> dict:
     return model._base_manager.filter(pk=target.pk).annotate(**annotations).values(*annotations)[0]
 
 
-def consultations_in_space_of(consultation_id: int) -> list[Consultation]:
-    """Every consultation of the space that the given consultation belongs to, newest first, in
-    one query (comments know their consultation, not their space)."""
-    same_space = Consultation.objects.filter(
-        pk=consultation_id, space_type=OuterRef("space_type"), space_id=OuterRef("space_id")
-    )
-    return list(Consultation.objects.filter(Exists(same_space)))
-
-
-def comment_marks(user, consultation: Consultation) -> dict[str, set[int]]:
-    """The comments in the consultation's space that the user has up-voted and has reported, in
-    one query: {"upvoted": {ids}, "reported": {ids}}."""
+def comment_marks(user, *, space_type_id: int, space_id: int) -> dict[str, set[int]]:
+    """The comments in the space that the user has up-voted and has reported, in one query:
+    {"upvoted": {ids}, "reported": {ids}}."""
     marks = {"upvoted": set(), "reported": set()}
     if not user.is_authenticated:
         return marks
-    in_space = {
-        "comment__consultation__space_type_id": consultation.space_type_id,
-        "comment__consultation__space_id": consultation.space_id,
-    }
+    in_space = {"comment__space_type_id": space_type_id, "comment__space_id": space_id}
     upvoted = (
         CommentVote.objects.filter(user=user, **in_space)
         .order_by()
@@ -398,10 +385,12 @@ def register_inputs(space, *, disposition: str | None = None, source: str | None
     ).prefetch_related("taken_into")
 
 
-def participable_objects(keys, *, known=()) -> dict[tuple[int, int], object]:
-    """The participable objects named by (content type id, pk) pairs, by pair: one query per
-    kind of object, with what its adapter reads beyond the object (`related`), so titles and
-    addresses cost nothing more. Objects already at hand (`known`) are not read again."""
+def participable_objects(keys, *, user, known=()) -> dict[tuple[int, int], object]:
+    """The participable objects named by (content type id, pk) pairs that the user may read
+    (filtered in the database by each adapter's `readable`), by pair: one query per kind of
+    object, with what its adapter reads beyond the object (`related`), so titles and
+    addresses cost nothing more. Objects already at hand (`known`, which the caller has
+    checked) are not read again."""
     found = {(content_type_of(obj).pk, obj.pk): obj for obj in known}
     wanted = {}
     for type_id, pk in keys:
@@ -411,8 +400,9 @@ def participable_objects(keys, *, known=()) -> dict[tuple[int, int], object]:
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None or not is_participable(model):
             continue
-        related = getattr(adapter_for(model), "related", ())
-        for obj in model._default_manager.filter(pk__in=pks).select_related(*related):
+        adapter = adapter_for(model)
+        objects = adapter.readable(user, model._default_manager.filter(pk__in=pks))
+        for obj in objects.select_related(*adapter.related):
             found[(type_id, obj.pk)] = obj
     return found
 
@@ -420,80 +410,68 @@ def participable_objects(keys, *, known=()) -> dict[tuple[int, int], object]:
 # --- Notifications (the notifications area) ------------------------------------------------
 
 
+def _readable(user, rows, *, type_field: str = "target_type", id_field: str = "target_id"):
+    """The rows (a queryset) whose participable object the user may read, as each adapter's
+    `readable` says, decided in the database (see `interface.readable_q`)."""
+    return rows.filter(interface.readable_q(user, type_field=type_field, id_field=id_field))
+
+
+def _prepare(objects) -> None:
+    """Load what the adapters need to title many participable objects of any kinds: a few
+    queries per kind of object (`TargetAdapter.prepare`)."""
+    by_model = {}
+    for obj in objects:
+        if obj is not None and is_participable(obj):
+            by_model.setdefault(type(obj), []).append(obj)
+    for model, items in by_model.items():
+        adapter_for(model).prepare(items)
+
+
+def followed(user):
+    """The user's follows of what they may read (a queryset)."""
+    return _readable(user, Follow.objects.filter(user=user))
+
+
 def follows_of(user, *, limit: int | None = None) -> list[dict]:
-    """What the user follows and may still read, most recently followed first (the latest
-    `limit` follows only, when given): for each, the `follow`, its `target` and the target's
-    `title`. The targets are read in one query per kind of object; whether the user may read
-    each is decided by its adapter."""
-    follows = (
-        Follow.objects.filter(user=user)
-        .select_related("target_type")
-        .prefetch_related("target")
-        .order_by("-created_at", "-pk")
-    )
+    """What the user follows and may read, most recently followed first (the latest `limit`,
+    when given): for each, the `follow`, its `target`, the target's `title` and `url`, and the
+    address that stops following it (`unfollow_url`). What the user
+    may read is decided in the database; the targets are read in one query per kind of
+    object."""
+    follows = followed(user).prefetch_related("target").order_by("-created_at", "-pk")
     if limit is not None:
         follows = follows[:limit]
-    by_model = {}
-    for follow in follows:
-        if follow.target is not None and is_participable(follow.target):
-            by_model.setdefault(type(follow.target), []).append(follow.target)
-    for model, targets in by_model.items():
-        prepare = getattr(adapter_for(model), "prepare", None)
-        if prepare is not None:
-            prepare(targets)
-    rows = []
-    for follow in follows:
-        target = follow.target
-        if target is None or not is_participable(target) or not policies.can_read(user, target):
-            continue
-        rows.append(
-            {"follow": follow, "target": target, "title": adapter_for(target).title(target)}
-        )
-    return rows
+    follows = [follow for follow in follows if follow.target is not None]
+    _prepare(follow.target for follow in follows)
+    return [
+        {
+            "follow": follow,
+            "target": follow.target,
+            "title": interface.title_of(follow.target),
+            "url": interface.url_of(follow.target),
+            "unfollow_url": links.follow_urls(follow.target)["unfollow_url"],
+        }
+        for follow in follows
+    ]
 
 
 # --- My work (ogp_platform/dashboard.py) ------------------------------------------------------
 
 
-def _describe(user, objects) -> dict:
-    """For participable objects of any kinds: {(model, pk): {"title", "url"}} of those the user
-    may read. What `title` and `may_read` need is loaded in one query per kind of object."""
-    by_model = {}
-    for obj in objects:
-        if obj is not None and is_participable(obj):
-            by_model.setdefault(type(obj), []).append(obj)
-    described = {}
-    for model, items in by_model.items():
-        adapter = adapter_for(model)
-        prepare = getattr(adapter, "prepare", None)
-        if prepare is not None:
-            prepare(items)
-        for obj in items:
-            if adapter.may_read(user, obj):
-                described[(model, obj.pk)] = {
-                    "title": adapter.title(obj),
-                    "url": obj.get_absolute_url(),
-                }
-    return described
+def _describe(objects) -> dict:
+    """For participable objects of any kinds, which the caller has filtered to those the user
+    may read: {(model, pk): {"title", "url"}}. What `title` and `url` need is loaded in a few
+    queries per kind of object."""
+    objects = [obj for obj in objects if obj is not None and is_participable(obj)]
+    _prepare(objects)
+    return {
+        (type(obj), obj.pk): {"title": interface.title_of(obj), "url": interface.url_of(obj)}
+        for obj in objects
+    }
 
 
 def _described(described: dict, obj) -> dict | None:
     return None if obj is None else described.get((type(obj), obj.pk))
-
-
-def _load_spaces(keys) -> dict:
-    """The objects named by (content type id, pk) pairs, one query per kind of object."""
-    wanted = {}
-    for type_id, pk in keys:
-        wanted.setdefault(type_id, set()).add(pk)
-    found = {}
-    for type_id, pks in wanted.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        if model is None:
-            continue
-        for obj in model._default_manager.filter(pk__in=pks):
-            found[(type_id, obj.pk)] = obj
-    return found
 
 
 def consultations_by_space(spaces) -> dict[int, list[Consultation]]:
@@ -528,12 +506,17 @@ def taking_part_of(user) -> dict[str, bool]:
 
 
 def pending_inputs_by_space(*, user, members, limit: int) -> dict:
-    """The inputs that wait for a response in the spaces of these members that the user
-    answers: how many in all (`count`) and since when (`oldest`, the date the oldest was
-    received, `oldest_days` ago), and, for at most `limit` spaces (the longest waiting first),
-    each `space`, its `title`, its `count` and its `oldest`. Four queries, plus two per kind
-    of space."""
-    pending = Input.objects.filter(member__in=members, disposition=Input.Disposition.PENDING)
+    """The inputs that wait for a response in the spaces filed under these members (their
+    primary member) that the user may read and answers: how many in all (`count`) and since
+    when (`oldest`, the date the oldest was received, `oldest_days` ago), and, for at most
+    `limit` spaces (the longest waiting first), each `space`, its `title`, its `count` and its
+    `oldest`. Four queries, plus two per kind of space."""
+    pending = _readable(
+        user,
+        Input.objects.filter(member__in=members, disposition=Input.Disposition.PENDING),
+        type_field="space_type",
+        id_field="space_id",
+    )
     totals = pending.aggregate(count=Count("pk"), oldest=Min("received_on"))
     if not totals["count"]:
         return {"count": 0, "oldest": None, "oldest_days": 0, "spaces": []}
@@ -544,8 +527,8 @@ def pending_inputs_by_space(*, user, members, limit: int) -> dict:
         .annotate(count=Count("pk"), oldest=Min("received_on"))
         .order_by("oldest", "space_type_id", "space_id")[:limit]
     )
-    spaces = _load_spaces((g["space_type_id"], g["space_id"]) for g in groups)
-    described = _describe(user, spaces.values())
+    spaces = participable_objects(((g["space_type_id"], g["space_id"]) for g in groups), user=user)
+    described = _describe(spaces.values())
     rows = []
     for group in groups:
         space = spaces.get((group["space_type_id"], group["space_id"]))
@@ -558,8 +541,8 @@ def pending_inputs_by_space(*, user, members, limit: int) -> dict:
 
 def follow_rows(user, *, limit: int) -> tuple[list[dict], int]:
     """What the user follows and may read, most recently followed first (at most `limit`, as
-    `follows_of` gives them), and how many things they follow."""
-    count = Follow.objects.filter(user=user).count()
+    `follows_of` gives them), and how many of those there are."""
+    count = followed(user).count()
     return (follows_of(user, limit=limit) if count else []), count
 
 
@@ -570,8 +553,9 @@ def _visible_comments():
 def replies_to(user, *, limit: int) -> tuple[list[Comment], int]:
     """Replies others wrote to the user's comments, newest first (at most `limit`, each with
     its author, organisation and `about`: the title and address of what it was written on),
-    and how many there are. Removed replies are left out."""
-    replies = _visible_comments().filter(parent__author=user).exclude(author=user)
+    and how many there are. Removed replies, and replies on what the user may no longer read,
+    are left out."""
+    replies = _readable(user, _visible_comments().filter(parent__author=user).exclude(author=user))
     count = replies.count()
     if not count:
         return [], 0
@@ -580,7 +564,7 @@ def replies_to(user, *, limit: int) -> tuple[list[Comment], int]:
         .prefetch_related("target")
         .order_by("-created_at", "-pk")[:limit]
     )
-    described = _describe(user, [reply.target for reply in rows])
+    described = _describe([reply.target for reply in rows])
     for reply in rows:
         reply.about = _described(described, reply.target)
     return [reply for reply in rows if reply.about is not None], count
@@ -589,8 +573,14 @@ def replies_to(user, *, limit: int) -> tuple[list[Comment], int]:
 def inputs_of(user, *, limit: int) -> tuple[list[Input], int]:
     """The user's comments that entered a register, with the responses they got: the latest
     responses first, then those still waiting, newest first (at most `limit`, each input with
-    its comment and `about`: what the comment was written on), and how many there are."""
-    inputs = Input.objects.filter(comment__author=user)
+    its comment and `about`: what the comment was written on), and how many there are; inputs
+    on what the user may no longer read are left out."""
+    inputs = _readable(
+        user,
+        Input.objects.filter(comment__author=user),
+        type_field="comment__target_type",
+        id_field="comment__target_id",
+    )
     count = inputs.count()
     if not count:
         return [], 0
@@ -599,17 +589,21 @@ def inputs_of(user, *, limit: int) -> tuple[list[Input], int]:
         .prefetch_related("comment__target")
         .order_by(F("responded_at").desc(nulls_last=True), "-comment__created_at", "-pk")[:limit]
     )
-    described = _describe(user, [item.comment.target for item in rows])
+    described = _describe([item.comment.target for item in rows])
     for item in rows:
         item.about = _described(described, item.comment.target)
+        item.report_url = links.report_url_for(item.space_type_id, item.space_id)
     return [item for item in rows if item.about is not None], count
 
 
 def organisation_comments(*, user, organisations, limit: int) -> tuple[list[Comment], int]:
     """What people wrote speaking for these organisations (top-level comments, which the
     register answers), newest first: at most `limit`, each with its author, organisation,
-    `input` (its response, if any) and `about`; and how many there are."""
-    comments = _visible_comments().filter(organisation__in=organisations, parent__isnull=True)
+    `input` (its response, if any) and `about`; and how many there are. Only comments on what
+    the user may read."""
+    comments = _readable(
+        user, _visible_comments().filter(organisation__in=organisations, parent__isnull=True)
+    )
     count = comments.count()
     if not count:
         return [], 0
@@ -618,7 +612,7 @@ def organisation_comments(*, user, organisations, limit: int) -> tuple[list[Comm
         .prefetch_related("target")
         .order_by("-created_at", "-pk")[:limit]
     )
-    described = _describe(user, [comment.target for comment in rows])
+    described = _describe([comment.target for comment in rows])
     for comment in rows:
         comment.about = _described(described, comment.target)
     return [comment for comment in rows if comment.about is not None], count
@@ -627,12 +621,13 @@ def organisation_comments(*, user, organisations, limit: int) -> tuple[list[Comm
 def open_consultations(*, user, limit: int) -> list[dict]:
     """Consultations open now that the user may read, closing soonest first (at most `limit`):
     each `consultation` with the `title` and `url` of its space."""
+    open_now = Consultation.objects.filter(opened_at__isnull=False, closed_at__isnull=True)
     consultations = list(
-        Consultation.objects.filter(opened_at__isnull=False, closed_at__isnull=True)
+        _readable(user, open_now, type_field="space_type", id_field="space_id")
         .prefetch_related("space")
         .order_by("closes_at", "pk")[:limit]
     )
-    described = _describe(user, [consultation.space for consultation in consultations])
+    described = _describe([consultation.space for consultation in consultations])
     rows = []
     for consultation in consultations:
         about = _described(described, consultation.space)

@@ -5,7 +5,40 @@ from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.db import connections
 
+from tests import url_requests
 from tests.factories import UserFactory
+from tests.people import People
+
+# --- Which URLs each test requests (tests/url_requests.py) ----------------------------------
+
+url_requests.install()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "runs_last: runs after every other test of the session (it reads what they did)"
+    )
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    url_requests.started(item)
+    try:
+        return (yield)
+    finally:
+        url_requests.finished()
+
+
+def pytest_sessionfinish(session):
+    if os.environ.get(url_requests.FILE_VARIABLE):
+        url_requests.dump(os.environ[url_requests.FILE_VARIABLE])
+
+
+# --- Fixtures --------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +81,12 @@ def _queued_mail(settings):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def people(db):
+    """People in their roles (tests/people.py), each made the first time the test asks."""
+    return People()
 
 
 @pytest.fixture

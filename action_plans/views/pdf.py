@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import exports, policies
+from .. import contents, exports, policies
 from ..models import ActionPlan, PdfExport
 from .plans import _plan, plan_breadcrumbs
 
@@ -44,15 +44,16 @@ def plan_pdf(request, identifier):
 
 @require_http_methods(["GET", "POST"])
 def commitment_pdf(request, identifier):
-    """The same for one commitment, found through its plan (which decides who may read it)."""
+    """The same for one commitment (found by the app that holds it, `contents`), whose plan
+    decides who may read it."""
+    commitment = contents.provider().find(identifier)
     plan = (
-        ActionPlan.objects.select_related("member")
-        .filter(commitments__identifier=identifier)
-        .first()
+        ActionPlan.objects.select_related("member").filter(pk=commitment.plan_id).first()
+        if commitment is not None
+        else None
     )
     if plan is None or not policies.can_view_plan(request.user, plan):
         raise Http404
-    commitment = plan.commitments.get(identifier=identifier)
     if request.method == "GET":
         return redirect(commitment.get_absolute_url())
     export = exports.request_pdf(plan=plan, language=_language(), commitment_identifier=identifier)
@@ -130,16 +131,3 @@ def pdf_download(request, identifier, export_id):
     # The file of a version never changes; a new version has a new export and URL.
     response["Cache-Control"] = "private, max-age=86400"
     return response
-
-
-urlpatterns = [
-    path("plans/<str:identifier>/pdf/", plan_pdf, name="pdf"),
-    path("plans/<str:identifier>/pdf/<uuid:export_id>/", pdf_status, name="pdf_status"),
-    path("plans/<str:identifier>/pdf/<uuid:export_id>/retry/", pdf_retry, name="pdf_retry"),
-    path(
-        "plans/<str:identifier>/pdf/<uuid:export_id>/download/",
-        pdf_download,
-        name="pdf_download",
-    ),
-    path("commitments/<str:identifier>/pdf/", commitment_pdf, name="commitment_pdf"),
-]

@@ -157,7 +157,7 @@ def key_pages(participant_count):
     from django.db.models import Count
 
     from action_plans.models import ActionPlan
-    from ogp_platform.bench import PASSWORD
+    from ogp_platform.accounts.bench import PASSWORD
     from participation.selectors import content_type_of
 
     plan = (

@@ -432,7 +432,7 @@ def main() -> None:
         recreate_database(args.database_url)
         migrate_and_seed(env, scale=0.005)
         setup_django(env)
-        from ogp_platform.bench import PASSWORD
+        from ogp_platform.accounts.bench import PASSWORD
         from ogp_platform.celery import app
 
         users, followers, targets = seed()

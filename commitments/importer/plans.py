@@ -5,14 +5,14 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from action_plans.models import ActionPlan, PlanTransition, default_submission_deadline
+from action_plans import services as plan_services
+from action_plans.models import ActionPlan, default_submission_deadline
 from ogp_platform.members.models import Member
 
 from . import columns
 from .rows import MemberKey, Row
-from .state import BATCH, ImportState, chunks, skip_row
+from .state import ImportState, chunks, skip_row
 from .summary import DERIVED
 
 # The platform's plans run from 1 September to 31 August (see action_plans): imported plans,
@@ -183,23 +183,12 @@ def resolve_plans(
         kept.extend(plan_rows)
 
     if new_plans:
-        for plan in bulk_create_with_history(
-            new_plans, ActionPlan, batch_size=BATCH, default_user=state.actor
+        for plan in plan_services.action_plans_import(
+            actor=state.actor,
+            plans=new_plans,
+            reason=_("Imported from the IRM's commitments dataset."),
+            at=state.now,
         ):
             plans[plan.identifier] = plan
-        reason = _("Imported from the IRM's commitments dataset.")
-        PlanTransition.objects.bulk_create(
-            [
-                PlanTransition(
-                    plan=plans[plan.identifier],
-                    to_status=plan.status,
-                    reason=reason,
-                    actor=state.actor,
-                    created_at=state.now,
-                )
-                for plan in new_plans
-            ],
-            batch_size=BATCH,
-        )
     kept.sort(key=lambda row: row.number)
     return plans, kept

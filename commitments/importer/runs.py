@@ -4,11 +4,12 @@ worker and keep its summary. And the system account that imports when nobody is 
 import logging
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ogp_platform.services import require
 
 from .. import policies
 from ..models import CommitmentImport
@@ -38,8 +39,7 @@ def import_system_user():
 def commitment_import_start(*, actor, data: bytes, file_name: str, dry_run: bool):
     """Store the uploaded file under a generated name and queue its import (after commit).
     Only OGP admins start imports."""
-    if not policies.can_import_commitments(actor):
-        raise PermissionDenied
+    require(policies.can_import_commitments(actor))
     run = CommitmentImport(original_name=file_name[:255], dry_run=dry_run, created_by=actor)
     run.file.save("import.csv", ContentFile(data), save=False)
     run.save()

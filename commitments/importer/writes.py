@@ -3,6 +3,7 @@ name, the members' numbering and the assessments: matched on ids, written in bul
 
 from simple_history.utils import bulk_create_with_history
 
+from action_plans import services as plan_services
 from action_plans.models import ActionPlan
 from ogp_platform.members.models import Institution, Member
 
@@ -353,7 +354,7 @@ def write_commitments(
     supporting_through.objects.bulk_create(supporting_rows, batch_size=BATCH)
     if touched_plans:
         # The plans changed (their commitments did): cached exports and pages key on this.
-        ActionPlan.objects.filter(pk__in=touched_plans).update(updated_at=state.now)
+        plan_services.action_plans_touch(plan_ids=touched_plans, at=state.now)
     return result
 
 

@@ -17,15 +17,7 @@ from ogp_platform.viewtools import add_service_errors, form_page, guarded, redir
 from .. import policies, services
 from ..forms import CommitmentForm, MilestoneForm, MoveForm
 from ..models import Commitment, Milestone
-
-
-def _commitment(request, identifier) -> Commitment:
-    commitment = get_object_or_404(
-        Commitment.objects.select_related("plan", "plan__member"), identifier=identifier
-    )
-    if not policies.can_view_commitment(request.user, commitment):
-        raise Http404
-    return commitment
+from .common import visible_commitment
 
 
 def _milestone(commitment: Commitment, pk: int) -> Milestone:
@@ -90,7 +82,7 @@ def create(request, plan):
 @guarded
 @require_http_methods(["GET", "POST"])
 def edit(request, identifier):
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_edit_commitment(request.user, commitment))
     plan = commitment.plan
     form = CommitmentForm(request.POST or None, instance=commitment, plan=plan)
@@ -120,7 +112,7 @@ def edit(request, identifier):
 @guarded
 @require_http_methods(["GET", "POST"])
 def delete(request, identifier):
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_edit_commitment(request.user, commitment))
     plan = commitment.plan
     if request.method == "POST":
@@ -151,7 +143,7 @@ def delete(request, identifier):
 @guarded
 @require_POST
 def move(request, identifier):
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_edit_commitment(request.user, commitment))
     form = MoveForm(request.POST)
     if form.is_valid():
@@ -179,7 +171,7 @@ def _milestone_form_page(request, form, commitment, *, title):
 @guarded
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, identifier):
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_edit_commitment(request.user, commitment))
     form = MilestoneForm(request.POST or None, commitment=commitment)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +192,7 @@ def milestone_create(request, identifier):
 @guarded
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request, identifier, pk):
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_edit_commitment(request.user, commitment))
     milestone = _milestone(commitment, pk)
     form = MilestoneForm(request.POST or None, instance=milestone, commitment=commitment)
@@ -222,7 +214,7 @@ def milestone_edit(request, identifier, pk):
 @guarded
 @require_http_methods(["GET", "POST"])
 def milestone_delete(request, identifier, pk):
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_edit_commitment(request.user, commitment))
     milestone = _milestone(commitment, pk)
     if request.method == "POST":
@@ -245,7 +237,7 @@ def milestone_delete(request, identifier, pk):
 @guarded
 @require_POST
 def milestone_move(request, identifier, pk):
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_edit_commitment(request.user, commitment))
     milestone = _milestone(commitment, pk)
     form = MoveForm(request.POST)

@@ -4,7 +4,8 @@ from django.views.decorators.http import require_GET
 
 from ogp_platform import pagecache
 
-from ..explorer import ExplorerFilterForm, commitment_explorer
+from ..explorer import commitment_explorer
+from ..forms import ExplorerFilterForm
 
 PAGE_SIZE = 20
 

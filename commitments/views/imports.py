@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -92,9 +91,3 @@ def report(request, pk):
             "area_columns": summary.area_columns() if summary else [],
         },
     )
-
-
-urlpatterns = [
-    path("imports/commitments/", upload, name="import_upload"),
-    path("imports/commitments/<int:pk>/", report, name="import_report"),
-]

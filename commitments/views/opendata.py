@@ -7,15 +7,15 @@ how it is written is `commitments.opendata` and `ogp_platform.opendata`.
 
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path, re_path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ogp_platform import opendata as files
-from participation.selectors import content_type_of
+from participation.links import report_url
 
 from .. import opendata
-from ..explorer import ExplorerFilterForm
+from ..forms import ExplorerFilterForm
 
 
 def _documentation_url(request) -> str:
@@ -97,7 +97,7 @@ def plan_register(request, plan, fmt):
         return files.csv_download(
             opendata.REGISTER_COLUMNS, rows, filename=filename, context=context
         )
-    report = reverse("participation:register_report", args=[content_type_of(plan).pk, plan.pk])
+    report = report_url(plan)
     meta = files.metadata(
         source_url=context.absolute(report),
         documentation_url=_documentation_url(request),
@@ -134,20 +134,3 @@ def open_data(request):
             "explorer_url": reverse("commitments:explorer"),
         },
     )
-
-
-urlpatterns = [
-    path("open-data/", open_data, name="open_data"),
-    re_path(r"^commitments\.(?P<fmt>csv|json)$", explorer_download, name="explorer_download"),
-    re_path(
-        r"^plans/(?P<plan>[^/]+)/commitments\.(?P<fmt>csv|json)$",
-        plan_commitments,
-        name="plan_commitments",
-    ),
-    path("plans/<str:plan>/milestones.csv", plan_milestones, name="plan_milestones"),
-    re_path(
-        r"^plans/(?P<plan>[^/]+)/register\.(?P<fmt>csv|json)$",
-        plan_register,
-        name="plan_register",
-    ),
-]

@@ -19,16 +19,7 @@ from ogp_platform.viewtools import add_service_errors, form_page, guarded, requi
 from .. import policies, services
 from ..models import Assessment, Commitment, Evidence
 from ..progress_forms import AssessmentForm, EvidenceFormSet, ProgressReportForm
-
-
-def _commitment(request, identifier) -> Commitment:
-    """The commitment with its plan and member; 404 for those who may not see it."""
-    commitment = get_object_or_404(
-        Commitment.objects.select_related("plan", "plan__member"), identifier=identifier
-    )
-    if not policies.can_view_commitment(request.user, commitment):
-        raise Http404
-    return commitment
+from .common import visible_commitment
 
 
 def _breadcrumbs(commitment: Commitment) -> list:
@@ -54,7 +45,7 @@ def _initial_milestone(request, commitment: Commitment):
 def report(request, identifier):
     """An officer of the member reports progress on the commitment or one of its milestones,
     with links and files as evidence."""
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_report_progress(request.user, commitment))
     posted = request.method == "POST"
     form = ProgressReportForm(
@@ -123,7 +114,7 @@ def evidence_file(request, pk):
 @require_http_methods(["GET", "POST"])
 def assessment(request, identifier):
     """An IRM assessor enters or changes the independent assessment of a commitment."""
-    commitment = _commitment(request, identifier)
+    commitment = visible_commitment(request, identifier)
     require(request, policies.can_assess(request.user, commitment))
     instance = Assessment.objects.filter(commitment=commitment).first() or Assessment(
         commitment=commitment

@@ -59,7 +59,3 @@ def account_deletion_blockers(user) -> list[str]:
             % {"member": member.localised_name}
         )
     return reasons
-
-
-def can_delete_account(user) -> bool:
-    return user.is_authenticated and not account_deletion_blockers(user)

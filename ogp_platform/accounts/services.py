@@ -7,13 +7,15 @@ participant" on every page, email and export), the address becomes `deleted-<id>
 (so the real one is free to sign up again), the password is made unusable and the account
 inactive, which also ends every session (Django checks both on each request).
 
-What is removed: email addresses, the notification setting and notifications, follows,
-memberships of organisations (and the message sent with the request, in their history too),
-roles on members, group and per-object permissions, the invited address on invitations the
-person accepted. What stays, anonymous: comments (with their text, the organisation they spoke
-for and the responses they received), votes and comment up-votes (a consultation's tallies do
-not change after the fact), reports filed to the moderators, and the records of official acts
-(plans, transitions, progress reports, moderation...), which now name "Deleted participant".
+What is removed: email addresses, memberships of organisations (and the message sent with the
+request, in their history too), roles on members, groups, permissions and roles on single
+objects (an organisation's administrator: each taken with its record in the audit log), the
+invited address on invitations the person accepted, and what each app declared it forgets
+(`personal_data`: participation's follows, notifications and notification setting). What
+stays, anonymous: comments (with their text, the organisation they spoke for and the responses
+they received), votes and comment up-votes (a consultation's tallies do not change after the
+fact), reports filed to the moderators, and the records of official acts (plans, transitions,
+progress reports, moderation...), which now name "Deleted participant".
 """
 
 from allauth.account.models import EmailAddress
@@ -24,12 +26,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from guardian.models import UserObjectPermission
 
+from ogp_platform import roles
 from ogp_platform.members.models import Invitation, MemberRole, OrganisationMembership
-from participation.models import Follow, Notification, NotificationSetting
 
-from . import policies
+from . import personal_data, policies
 from .models import User
 
 TOMBSTONE_DOMAIN = "deleted.invalid"
@@ -51,11 +52,13 @@ def account_delete(*, user) -> User:
     if blockers:
         raise ValidationError(blockers)
     _send_confirmation(user)
-    _forget_participation(user)
+    for app in personal_data.registered():
+        if app.forget is not None:
+            app.forget(user)
     _forget_organisations_and_roles(user)
     _forget_invited_address(user)
     EmailAddress.objects.filter(user=user).delete()
-    UserObjectPermission.objects.filter(user=user).delete()
+    roles.object_permissions_revoke_all(actor=user, user=user)
     user.groups.clear()
     user.user_permissions.clear()
     _strip(user)
@@ -71,12 +74,6 @@ def _send_confirmation(user) -> None:
         subject = render_to_string("accounts/email/account_deleted_subject.txt", context)
         body = render_to_string("accounts/email/account_deleted.txt", context)
     send_mail(subject, body, None, [user.email])
-
-
-def _forget_participation(user) -> None:
-    Follow.objects.filter(user=user).delete()
-    Notification.objects.filter(user=user).delete()
-    NotificationSetting.objects.filter(user=user).delete()
 
 
 def _forget_organisations_and_roles(user) -> None:

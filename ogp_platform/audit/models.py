@@ -1,12 +1,16 @@
-"""The one record the audit log needs that no other table keeps: who gave or took away a
-platform role (OGP admin, moderator, Django admin access), and when.
+"""The records the audit log needs that no other table keeps: who gave or took away a
+platform role (OGP admin, moderator, Django admin access) or a role on one object (an
+organisation's administrator), and when.
 
-Roles on a member, in an organisation and on a forum have their own history
+Roles on a member, memberships of an organisation and forum seats have their own history
 (django-simple-history); platform roles are Django groups, permissions and the staff and
 superuser flags of an account, changed in the Django admin or a shell, which keep none.
-`signals` writes these rows whatever the path of the change."""
+`signals` writes these rows whatever the path of the change. Roles on one object are
+django-guardian's object permissions, which keep no history either: `ogp_platform.roles`, the
+one way they are granted and revoked, writes an `ObjectRoleChange` each time."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +43,31 @@ class PlatformRoleChange(models.Model):
     def __str__(self):
         sign = "+" if self.granted else "-"
         return f"{sign}{self.role} {self.user_id}"
+
+
+class ObjectRoleChange(models.Model):
+    """One object permission (a role on one object) given to or taken from one person.
+    Append-only; written by `ogp_platform.roles`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # "app_label.codename", e.g. "members.administer_organisation".
+    permission = models.CharField(_("permission"), max_length=255)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_pk = models.CharField(max_length=255)
+    # The object as it was named then: the log still reads when the object is gone.
+    object_repr = models.CharField(_("object"), max_length=250)
+    granted = models.BooleanField(_("granted"))
+    # None when no signed-in person made the change (a migration, the demo data).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("object role change")
+        verbose_name_plural = _("object role changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        sign = "+" if self.granted else "-"
+        return f"{sign}{self.permission} {self.content_type_id}:{self.object_pk} {self.user_id}"

@@ -80,8 +80,11 @@ class OrganisationRenameAdmin(SimpleHistoryAdmin):
 
 @admin.register(OrganisationMembership)
 class OrganisationMembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["organisation", "user", "role", "status", "requested_at"]
-    list_filter = ["status", "role"]
+    """Who speaks for which organisation. Who administers one is a role granted on the
+    organisation's page (`ogp_platform.roles` records it); not here, where nothing would."""
+
+    list_display = ["organisation", "user", "status", "requested_at"]
+    list_filter = ["status"]
     autocomplete_fields = ["user", "organisation"]
 
 

@@ -1,9 +1,12 @@
-"""Demo members, institutions and organisations for seed_demo. Idempotent: keyed on slugs."""
+"""Demo members, institutions and organisations for seed_demo. Idempotent: keyed on slugs.
+Registered with `ogp_platform.seeding.demo`; the other apps' demo data builds on it."""
 
 import datetime
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
+
+from ogp_platform import roles, seeding
 
 from . import countries
 from .models import (
@@ -15,7 +18,7 @@ from .models import (
     Organisation,
     OrganisationMembership,
 )
-from .policies import OGP_ADMINS_GROUP
+from .policies import ADMINISTER_ORGANISATION, OGP_ADMINS_GROUP
 
 NATIONAL = [
     # slug, name, alpha-2, joined, cohort, lead agency, website
@@ -218,14 +221,14 @@ def seed_members(*, admin, officer, cso_member) -> list[Member]:
         role=MemberRole.Role.POINT_OF_CONTACT,
         defaults={"institution": state_chancellery, "granted_by": admin},
     )
+    civio = Organisation.objects.get(slug="fundacion-ciudadana-civio")
     OrganisationMembership.objects.update_or_create(
-        organisation=Organisation.objects.get(slug="fundacion-ciudadana-civio"),
+        organisation=civio,
         user=cso_member,
-        defaults={
-            "role": OrganisationMembership.Role.ADMIN,
-            "status": OrganisationMembership.Status.APPROVED,
-            "decided_by": admin,
-        },
+        defaults={"status": OrganisationMembership.Status.APPROVED, "decided_by": admin},
+    )
+    roles.object_permission_grant(
+        actor=admin, user=cso_member, permission=ADMINISTER_ORGANISATION, obj=civio
     )
     _member_mid_onboarding(admin, members["latvia"])
     _forums(admin, members)
@@ -415,3 +418,15 @@ def _member_mid_onboarding(admin, latvia) -> None:
             summary="10 of 12 points: Eligible",
             actor=admin,
         )
+
+
+def seed(run: seeding.DemoRun) -> None:
+    members = seed_members(
+        admin=run.accounts["OGP admin"],
+        officer=run.accounts["government officer"],
+        cso_member=run.accounts["CSO member"],
+    )
+    run.say(f"{len(members)} members, with institutions and organisations.")
+
+
+seeding.demo.register("members", seed)

@@ -5,12 +5,14 @@ the actor; the reads compute the warnings the member page shows."""
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ogp_platform.services import require
 
 from . import policies
 from .models import ForumMeeting, ForumSeat, Member, RepositoryDocument
@@ -19,14 +21,9 @@ from .models import ForumMeeting, ForumSeat, Member, RepositoryDocument
 ACTIVITY_WINDOW = datetime.timedelta(days=183)
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 @transaction.atomic
 def forum_rules_update(*, actor, member: Member, forum_rules: str) -> Member:
-    _require(policies.can_manage_forum(actor, member))
+    require(policies.can_manage_forum(actor, member))
     member.forum_rules = forum_rules.strip()
     member._history_user = actor
     member.save(update_fields=["forum_rules"])
@@ -36,7 +33,7 @@ def forum_rules_update(*, actor, member: Member, forum_rules: str) -> Member:
 @transaction.atomic
 def forum_seat_save(*, actor, member: Member, seat: ForumSeat | None = None, **fields) -> ForumSeat:
     """Add a seat, or change one (e.g. record that its holder left)."""
-    _require(policies.can_manage_forum(actor, member))
+    require(policies.can_manage_forum(actor, member))
     seat = seat or ForumSeat(member=member)
     for name, value in fields.items():
         setattr(seat, name, value.strip() if isinstance(value, str) else value)
@@ -52,7 +49,7 @@ def forum_meeting_save(
     *, actor, member: Member, meeting: ForumMeeting | None = None, **fields
 ) -> ForumMeeting:
     """Record a meeting of the forum, or correct its record."""
-    _require(policies.can_manage_forum(actor, member))
+    require(policies.can_manage_forum(actor, member))
     if fields.get("held_on") and fields["held_on"] > timezone.localdate():
         raise ValidationError(
             {"held_on": _("Record meetings once they have taken place: the date is in the future.")}
@@ -68,7 +65,7 @@ def forum_meeting_save(
 @transaction.atomic
 def document_add(*, actor, member: Member, title, kind, dated, url="", file=None):
     """Add a document (a link or a PDF) to the member's repository."""
-    _require(policies.can_manage_forum(actor, member))
+    require(policies.can_manage_forum(actor, member))
     if bool(url) == bool(file):
         raise ValidationError(_("Give either a link or a PDF file, not both."))
     document = RepositoryDocument(
@@ -83,7 +80,7 @@ def document_add(*, actor, member: Member, title, kind, dated, url="", file=None
 
 @transaction.atomic
 def document_remove(*, actor, document: RepositoryDocument) -> None:
-    _require(policies.can_manage_forum(actor, document.member))
+    require(policies.can_manage_forum(actor, document.member))
     if document.file:
         document.file.delete(save=False)
     document.delete()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from ogp_platform.text import NAME_KEY_LENGTH, name_key, one_line, validate_single_line
@@ -301,6 +302,9 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        # A role on one organisation, granted to a person through django-guardian
+        # (`ogp_platform.roles`, `OrganisationUserObjectPermission`).
+        permissions = [("administer_organisation", _("Administer the organisation"))]
         constraints = [
             models.UniqueConstraint(fields=["name_key"], name="members_organisation_unique_name")
         ]
@@ -348,11 +352,9 @@ class Organisation(models.Model):
 
 
 class OrganisationMembership(models.Model):
-    """A person who may speak for an organisation, once one of its admins approved them."""
-
-    class Role(models.TextChoices):
-        MEMBER = "member", _("Member")
-        ADMIN = "admin", _("Administrator")
+    """A person who may speak for an organisation, once one of its administrators approved
+    them. Who administers it is a role on the organisation (`administer_organisation`), not a
+    field here."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
@@ -365,7 +367,6 @@ class OrganisationMembership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
     )
-    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
@@ -392,6 +393,19 @@ class OrganisationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation} ({self.status})"
+
+
+class OrganisationUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's grants of a permission on one organisation to one person (its
+    administrators), in a table of their own: a real foreign key, so that the grants go with
+    the organisation and "the organisations this person administers" is a join. Written only by
+    `ogp_platform.roles`, which records each grant and revocation."""
+
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("role on an organisation")
+        verbose_name_plural = _("roles on organisations")
 
 
 class OrganisationRename(models.Model):

@@ -3,15 +3,21 @@
 Each rule answers for one object (`can_<verb>(user, obj)`) and, where lists need it, for many
 (`<things>_visible_to(user)` returns a queryset), so lists and detail pages agree. Platform roles
 (OGP admin, moderator) are model permissions held through groups; roles on a member are
-`MemberRole` rows and grant nothing on any other member.
+`MemberRole` rows and grant nothing on any other member; administering an organisation is a
+django-guardian permission on it (`ogp_platform.roles`: a page listing organisations prefetches
+it for all of them with `roles.prefetch`).
 """
 
 from django.db.models import Q, QuerySet
+
+from ogp_platform import roles
 
 from .models import Member, MemberRole, Organisation, OrganisationMembership
 
 OGP_ADMINS_GROUP = "OGP admins"
 MODERATORS_GROUP = "Moderators"
+# The role of an organisation's administrators, granted on the organisation.
+ADMINISTER_ORGANISATION = "members.administer_organisation"
 
 
 def is_ogp_admin(user) -> bool:
@@ -110,15 +116,6 @@ def can_draft_plans(user, member: Member) -> bool:
     return has_member_role(user, member, MemberRole.Role.POINT_OF_CONTACT, MemberRole.Role.OFFICER)
 
 
-def members_user_may_draft_for(user) -> QuerySet[Member]:
-    if not user.is_authenticated:
-        return Member.objects.none()
-    return Member.objects.filter(
-        roles__user=user,
-        roles__role__in=[MemberRole.Role.POINT_OF_CONTACT, MemberRole.Role.OFFICER],
-    ).distinct()
-
-
 # --- Organisations -------------------------------------------------------------------------
 
 
@@ -131,17 +128,22 @@ def can_request_membership(user, organisation: Organisation) -> bool:
 
 
 def is_organisation_admin(user, organisation: Organisation) -> bool:
-    if not user.is_authenticated:
-        return False
-    return OrganisationMembership.objects.filter(
-        organisation=organisation,
-        user=user,
-        role=OrganisationMembership.Role.ADMIN,
-        status=OrganisationMembership.Status.APPROVED,
-    ).exists()
+    """Whether the user administers the organisation (holds the role on it)."""
+    return roles.has_object_permission(user, ADMINISTER_ORGANISATION, organisation)
+
+
+def organisations_user_administers(user) -> QuerySet[Organisation]:
+    """The organisations the user was made an administrator of (an OGP admin administers
+    none of them by that: their right comes from their platform role)."""
+    return roles.objects_with_permission(user, ADMINISTER_ORGANISATION, Organisation.objects.all())
 
 
 def can_decide_membership(user, organisation: Organisation) -> bool:
+    return is_ogp_admin(user) or is_organisation_admin(user, organisation)
+
+
+def can_manage_organisation_admins(user, organisation: Organisation) -> bool:
+    """Make people who speak for the organisation its administrators, or stop them being."""
     return is_ogp_admin(user) or is_organisation_admin(user, organisation)
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ogp_platform import roles
+
 from . import countries
 from .eligibility import Eligibility, eligibility_result
 from .models import (
@@ -29,7 +31,7 @@ from .models import (
     OrganisationMembership,
     OrganisationRename,
 )
-from .policies import is_ogp_admin
+from .policies import ADMINISTER_ORGANISATION, is_ogp_admin
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
 
@@ -400,13 +402,16 @@ def organisation_create(
     )
     _validate_organisation(organisation)
     _save_organisation(organisation, actor)
-    OrganisationMembership.objects.create(
+    membership = OrganisationMembership(
         organisation=organisation,
         user=actor,
-        role=OrganisationMembership.Role.ADMIN,
         status=OrganisationMembership.Status.APPROVED,
         decided_at=timezone.now(),
         decided_by=actor,
+    )
+    _save(membership, actor)
+    roles.object_permission_grant(
+        actor=actor, user=actor, permission=ADMINISTER_ORGANISATION, obj=organisation
     )
     return organisation
 
@@ -554,6 +559,45 @@ def organisation_decide_membership(
         render_to_string("members/email/membership_decided.txt", {"membership": membership}),
         None,
         [membership.user.email],
+    )
+
+
+@transaction.atomic
+def organisation_admin_grant(*, actor, membership: OrganisationMembership) -> bool:
+    """Make someone who speaks for the organisation one of its administrators (the grant is
+    recorded in the audit log). Returns whether they were not one already."""
+    if membership.status != OrganisationMembership.Status.APPROVED:
+        raise ValidationError(
+            _("Only someone who speaks for the organisation can become its administrator.")
+        )
+    return roles.object_permission_grant(
+        actor=actor,
+        user=membership.user,
+        permission=ADMINISTER_ORGANISATION,
+        obj=membership.organisation,
+    )
+
+
+@transaction.atomic
+def organisation_admin_revoke(*, actor, membership: OrganisationMembership) -> bool:
+    """Stop someone being an administrator of the organisation (recorded in the audit log);
+    they still speak for it. The last administrator stays: an organisation is never left
+    without one by a click. Returns whether they were one."""
+    # Locked, so that two administrators removing each other at once cannot both succeed.
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    admins = roles.holder_ids(ADMINISTER_ORGANISATION, organisation)
+    if membership.user_id not in admins:
+        return False
+    if admins == {membership.user_id}:
+        raise ValidationError(
+            _(
+                "%(person)s is the organisation's only administrator. Make someone else "
+                "administrator first."
+            )
+            % {"person": membership.user.get_full_name()}
+        )
+    return roles.object_permission_revoke(
+        actor=actor, user=membership.user, permission=ADMINISTER_ORGANISATION, obj=organisation
     )
 
 

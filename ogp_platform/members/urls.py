@@ -74,6 +74,11 @@ urlpatterns = [
         organisations.decide,
         name="membership_decide",
     ),
+    path(
+        "organisations/<slug:slug>/people/<int:pk>/administrator/",
+        organisations.administrator,
+        name="organisation_admin",
+    ),
     path("organisations/<slug:slug>/verify/", organisations.verify, name="organisation_verify"),
     path(
         "organisations/<slug:slug>/renames/<int:pk>/",

@@ -1,24 +1,26 @@
 """Writes to comments: post (or reply), edit within 15 minutes, and delete one's own.
 
-People write while the consultation of the target's space is open, with a verified email
-address; replies go two levels deep. A top-level comment is an input of the space's register
-(OGP Standard 4): posting it creates its `Input`, pending a reasoned response. Posting is
-rate-limited per person, and an identical comment by the same person on the same object within a
-day is refused, so that a double click or a script does not flood a thread or the register.
+People write while the consultation of the target's space is open (or at any time where the
+space's feedback is always open), with a verified email address; replies go two levels deep. A
+top-level comment is an input of the space's register (OGP Standard 4): posting it creates its
+`Input`, pending a reasoned response. Posting is rate-limited per person, and an identical
+comment by the same person on the same object within a day is refused, so that a double click
+or a script does not flood a thread or the register.
 """
 
 import datetime
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ogp_platform.members.policies import organisations_user_speaks_for
+from ogp_platform.services import require
 
 from .. import markdown, policies
-from ..interface import adapter_for
+from ..interface import primary_member_of, space_adapter, space_of
 from ..models import Comment, Consultation, Input
 from ..selectors import content_type_of, current_consultation
 from . import notifications
@@ -30,11 +32,6 @@ RATE_LIMITS = (
     (datetime.timedelta(hours=1), 30),
 )
 DUPLICATE_WINDOW = datetime.timedelta(hours=24)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _clean_body(body: str) -> str:
@@ -92,11 +89,14 @@ def _record_post(user, now: datetime.datetime) -> None:
 # --- Posting ---------------------------------------------------------------------------------
 
 
-def _open_consultation(target) -> Consultation:
-    """The open consultation that governs the target, locked against closing while we write."""
+def _open_consultation(target) -> Consultation | None:
+    """The open consultation that governs the target, locked against closing while we write;
+    where the space's feedback is always open, that consultation if one is open, else None."""
     consultation = current_consultation(target)
     if consultation is not None:
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not policies.consultation_required(target):
+        return consultation if consultation is not None and consultation.is_open else None
     if consultation is None:
         raise ValidationError(_("There is no consultation here: comments are not open."))
     if consultation.state == Consultation.State.SCHEDULED:
@@ -146,12 +146,12 @@ def _check_duplicate(actor, target, body: str, now: datetime.datetime) -> None:
         )
 
 
-def _official_member(actor, target, adapter):
-    """The member that owns the target, when the actor is one of its officers (those who give
-    its reasoned responses) as they write: what they write carries the member's official mark.
+def _official_member(actor, space):
+    """The owning member whose officer the actor is, when they respond on the space as they
+    write (`SpaceAdapter.official_member`): what they write carries the member's official mark.
     Decided here, from the roles the actor holds now, and stored: nobody can ask for it, and
     it stays true of what an officer wrote after they leave the role."""
-    return adapter.member(target) if adapter.may_respond(actor, target) else None
+    return space_adapter(space).official_member(actor, space)
 
 
 def _input_kind(organisation) -> str:
@@ -167,32 +167,38 @@ def comment_post(*, actor, target, body: str, parent: Comment | None = None, org
     """Post a comment on a participable object, or a reply to one of its comments.
 
     Refused (PermissionDenied) unless the actor may read the target and has a verified email
-    address; refused with a message (ValidationError) when the consultation is not open, the
+    address; refused with a message (ValidationError) when the consultation is not open (where
+    the space needs one: elsewhere feedback is always open, and a comment written while a
+    consultation is open belongs to it), the
     reply would be three levels deep, the actor does not speak for the organisation, the body is
     empty or too long, the actor posts too fast, or posted the same text here within a day.
     A top-level comment enters the space's register as a pending input.
     """
-    _require(actor.is_authenticated and policies.can_read(actor, target))
-    _require(policies.has_verified_email(actor))
+    require(actor.is_authenticated and policies.can_read(actor, target))
+    require(policies.has_verified_email(actor))
     consultation = _open_consultation(target)
-    _require(policies.can_take_part(actor, target, consultation))
+    require(policies.can_take_part(actor, target, consultation))
     body = _clean_body(body)
     depth = _check_parent(parent, target)
     _check_organisation(actor, organisation)
     now = timezone.now()
     _check_rate(actor, now)
     _check_duplicate(actor, target, body, now)
-    adapter = adapter_for(target)
+    space = space_of(target)
+    member = primary_member_of(space)
 
     comment = Comment(
         target_type=content_type_of(target),
         target_id=target.pk,
+        space_type=content_type_of(space),
+        space_id=space.pk,
+        member=member,
         consultation=consultation,
         parent=parent,
         depth=depth,
         author=actor,
         organisation=organisation,
-        official_member=_official_member(actor, target, adapter),
+        official_member=_official_member(actor, space),
         body=body,
         body_html=markdown.render(body),
         created_at=now,
@@ -201,11 +207,10 @@ def comment_post(*, actor, target, body: str, parent: Comment | None = None, org
     comment.save()
 
     if parent is None:
-        space = adapter.space(target)
         register_item = Input(
             space_type=content_type_of(space),
             space_id=space.pk,
-            member=adapter.member(target),
+            member=member,
             source=Input.Source.COMMENT,
             comment=comment,
             # The register's figures count inputs by kind of contributor, whatever their
@@ -235,9 +240,10 @@ def _lock(comment: Comment) -> None:
 @transaction.atomic
 def comment_edit(*, actor, comment: Comment, body: str, now: datetime.datetime | None = None):
     """The author corrects their comment within 15 minutes of posting it, while its consultation
-    is open. The comment shows that it was edited; the history keeps every version."""
+    is open (at any time, where the space's feedback is always open). The comment shows that it
+    was edited; the history keeps every version."""
     now = now or timezone.now()
-    _require(
+    require(
         actor.is_authenticated
         and comment.author_id == actor.pk
         and not comment.is_deleted
@@ -249,7 +255,7 @@ def comment_edit(*, actor, comment: Comment, body: str, now: datetime.datetime |
             _("Comments can be edited for %(minutes)d minutes after posting; that time is over.")
             % {"minutes": Comment.EDIT_WINDOW_MINUTES}
         )
-    if not comment.consultation.is_open:
+    if not policies.comment_open_for_edit(comment, comment.target):
         raise ValidationError(_("The consultation is closed: comments can no longer be edited."))
     body = _clean_body(body)
     if body == comment.body:
@@ -267,9 +273,9 @@ def comment_delete(*, actor, comment: Comment, now: datetime.datetime | None = N
     """The author removes the text of their comment. The thread stays (replies keep their place),
     the page says the comment was deleted by its author, and a top-level comment stays in the
     register with whatever response it received. The text leaves the history as well."""
-    _require(policies.can_delete_comment(actor, comment))
+    require(policies.can_delete_comment(actor, comment))
     _lock(comment)
-    _require(policies.can_delete_comment(actor, comment))
+    require(policies.can_delete_comment(actor, comment))
     comment.body = ""
     comment.body_html = ""
     comment.deleted_at = now or timezone.now()

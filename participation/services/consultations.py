@@ -17,9 +17,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ogp_platform import pagecache
+from ogp_platform.services import require
 
 from .. import policies
-from ..interface import adapter_for, is_participable
+from ..interface import is_space, space_adapter
 from ..models import Consultation
 from ..selectors import consultations_of, content_type_of
 from . import notifications
@@ -29,11 +30,6 @@ from . import notifications
 OPENING_GRACE = datetime.timedelta(minutes=5)
 
 EDITABLE_FIELDS = {"title", "rules", "questions", "opens_at", "closes_at"}
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def normalise_questions(questions: str | Iterable[str]) -> str:
@@ -116,7 +112,7 @@ def consultation_create(
 ) -> Consultation:
     """Schedule a consultation on the space (a plan in co-creation). It opens by itself at
     `opens_at` (or by hand earlier) and closes by itself at `closes_at`."""
-    _require(policies.can_hold_consultation(actor, space))
+    require(policies.can_hold_consultation(actor, space))
     _lock_space(space)
     questions = normalise_questions(questions)
     _validate(
@@ -132,7 +128,7 @@ def consultation_create(
     consultation = Consultation(
         space_type=content_type_of(space),
         space_id=space.pk,
-        member=adapter_for(space).member(space),
+        member=space_adapter(space).primary_member(space),
         title=title.strip(),
         rules=rules.strip(),
         questions=questions,
@@ -168,7 +164,7 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
     space = _space_of(consultation)
     _lock_space(space)
     consultation = _locked(consultation)
-    _require(policies.can_hold_consultation(actor, space))
+    require(policies.can_hold_consultation(actor, space))
     if consultation.state == Consultation.State.CLOSED:
         raise ValidationError(_("The consultation is closed: it stays on the record as it was."))
     now = timezone.now()
@@ -213,7 +209,7 @@ def consultation_open(*, actor, consultation: Consultation) -> Consultation:
     space = _space_of(consultation)
     _lock_space(space)
     consultation = _locked(consultation)
-    _require(policies.can_hold_consultation(actor, space))
+    require(policies.can_hold_consultation(actor, space))
     if consultation.state != Consultation.State.SCHEDULED:
         raise ValidationError(
             _("This consultation is already %(state)s.")
@@ -244,7 +240,7 @@ def consultation_close(*, actor, consultation: Consultation) -> Consultation:
     space, whatever its state). Comments and votes stop; everything stays readable."""
     space = _space_of(consultation)
     consultation = _locked(consultation)
-    _require(policies.can_respond(actor, space))
+    require(policies.can_respond(actor, space))
     if consultation.state != Consultation.State.OPEN:
         raise ValidationError(
             _("Only an open consultation can be closed: this one is %(state)s.")
@@ -313,11 +309,7 @@ def _stamp(consultations, due: Q, stamp: str, now, reason: str, *, then=None) ->
 
 
 def _accepts_consultation(space) -> bool:
-    return (
-        space is not None
-        and is_participable(space)
-        and adapter_for(space).accepts_consultation(space)
-    )
+    return is_space(space) and space_adapter(space).accepts_consultation(space)
 
 
 def consultations_tick(*, now: datetime.datetime | None = None) -> tuple[int, int]:

@@ -6,21 +6,18 @@ is written twice on purpose: in the comment's history (field by field, with the 
 the history user) and as a `ModerationAction`, the record the moderation page shows.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ogp_platform.services import require
 
 from .. import policies
 from ..models import Comment, ModerationAction, Report
 
 # simple_history's change reason is a CharField(max_length=100).
 _CHANGE_REASON_LENGTH = 100
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _locked(comment: Comment) -> Comment:
@@ -52,7 +49,7 @@ def _resolve_reports(comment: Comment, actor, now) -> int:
 def comment_report(*, actor, comment: Comment, reason: str, note: str = "") -> Report:
     """Report someone else's comment to the moderators, with one of `Report.Reason` and an
     optional note. One report per person and comment: a second one is refused."""
-    _require(
+    require(
         policies.can_report_comment(actor, comment) and policies.can_read(actor, comment.target)
     )
     errors = {}
@@ -79,7 +76,7 @@ def comment_report(*, actor, comment: Comment, reason: str, note: str = "") -> R
 def comment_hide(*, actor, comment: Comment, reason: str) -> Comment:
     """Hide a comment (moderators): the reason is shown in its place and kept on record, and
     its open reports are resolved."""
-    _require(policies.can_moderate(actor))
+    require(policies.can_moderate(actor))
     reason = _reason(reason)
     comment = _locked(comment)
     if comment.is_hidden:
@@ -110,7 +107,7 @@ def comment_hide(*, actor, comment: Comment, reason: str) -> Comment:
 def comment_restore(*, actor, comment: Comment, reason: str) -> Comment:
     """Show a hidden comment again (moderators), with the reason for restoring it. The reason
     it was hidden stays in the comment's history and in the moderation record."""
-    _require(policies.can_moderate(actor))
+    require(policies.can_moderate(actor))
     reason = _reason(reason)
     comment = _locked(comment)
     if not comment.is_hidden:
@@ -135,7 +132,7 @@ def comment_restore(*, actor, comment: Comment, reason: str) -> Comment:
 def comment_reports_dismiss(*, actor, comment: Comment, reason: str = "") -> int:
     """Close the open reports on a comment that stays as it is (moderators). Returns how many
     reports were closed; with none open, nothing is recorded."""
-    _require(policies.can_moderate(actor))
+    require(policies.can_moderate(actor))
     comment = _locked(comment)
     now = timezone.now()
     resolved = _resolve_reports(comment, actor, now)

@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .. import policies, selectors
-from ..interface import adapter_for, is_participable
+from .. import links, policies, selectors
+from ..interface import is_participable, nouns_of, title_of
 from ..models import Comment, Input, Notification, NotificationSetting
 from .notifications import frequency_of, setting_for
 
@@ -36,11 +36,7 @@ def absolute(path: str) -> str:
 def _comment_url(comment: Comment, target) -> str:
     """Where the comment shows: on its object's page (the discussion page for objects whose
     page has no comments section of its own, like milestones), at its page of the thread."""
-    path = target.get_absolute_url()
-    if "#" in path:
-        path = reverse(
-            "participation:comments_discussion", args=[comment.target_type_id, comment.target_id]
-        )
+    path = links.comments_page_url(target)
     page = selectors.comment_page_number(comment)
     return absolute(f"{path}?comments_page={page}#comment-{comment.pk}")
 
@@ -53,12 +49,12 @@ def _describe(notification: Notification) -> dict | None:
     target = notification.target
     if target is None or not is_participable(target) or not policies.can_read(user, target):
         return None
-    adapter = adapter_for(target)
     item = {
         "kind": notification.kind,
         "notification": notification,
         "target": target,
-        "target_title": adapter.title(target),
+        "target_title": title_of(target),
+        "nouns": nouns_of(target),
     }
     if notification.kind == Kind.RESPONSE:
         response = notification.input
@@ -70,9 +66,7 @@ def _describe(notification: Notification) -> dict | None:
         ):
             return None
         taken_into = response.taken_into
-        report = reverse(
-            "participation:register_report", args=[response.space_type_id, response.space_id]
-        )
+        report = links.report_url_for(response.space_type_id, response.space_id)
         item.update(
             input=response,
             comment=response.comment,
@@ -80,7 +74,7 @@ def _describe(notification: Notification) -> dict | None:
             space_title=item["target_title"],
             disposition=response.get_disposition_display(),
             merged_into=response.merged_into,
-            taken_into_title=adapter_for(taken_into).title(taken_into) if taken_into else "",
+            taken_into_title=title_of(taken_into) if taken_into else "",
             url=absolute(f"{report}#input-{response.pk}"),
         )
     elif notification.kind in (Kind.REPLY, Kind.COMMENT):
@@ -99,7 +93,7 @@ def _describe(notification: Notification) -> dict | None:
             return None
         item.update(
             consultation=consultation,
-            url=absolute(reverse("participation:consultation_detail", args=[consultation.pk])),
+            url=absolute(links.consultation_url(consultation)),
         )
     return item
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..interface import adapter_for, is_participable
+from ..interface import is_space, space_adapter
 from ..models import Comment, Follow, Input, Notification, NotificationSetting
 
 Frequency = NotificationSetting.Frequency
@@ -246,8 +246,7 @@ def notify_comment(*, actor, comment: Comment) -> None:
 
 
 def _space_and_children(space) -> list:
-    children = getattr(adapter_for(space), "children", None)
-    return [space, *(children(space) if children is not None else [])]
+    return [space, *space_adapter(space).children(space)]
 
 
 @transaction.atomic
@@ -257,7 +256,7 @@ def notify_consultations(*, consultations, opened: bool, actor=None) -> None:
     kind = Kind.CONSULTATION_OPENED if opened else Kind.CONSULTATION_CLOSED
     for consultation in consultations:
         space = consultation.space
-        if space is None or not is_participable(space):
+        if not is_space(space):
             continue
         _record(
             _followers(_space_and_children(space)),

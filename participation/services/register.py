@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ogp_platform.services import require
+
 from .. import policies
-from ..interface import adapter_for, is_participable
+from ..interface import is_participable, is_space, space_adapter
 from ..models import Input
 from ..selectors import content_type_of
 from . import notifications
@@ -28,22 +30,16 @@ MAX_REASON_LENGTH = 5000
 TAKEN_INTO_DISPOSITIONS = {Input.Disposition.ACCEPTED, Input.Disposition.PARTIAL}
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _check_space(space) -> None:
     """The register belongs to a space (a plan), not to what the space holds."""
-    if not is_participable(space) or adapter_for(space).space(space) != space:
+    if not is_space(space):
         raise ValueError(f"{space!r} is not a participation space")
 
 
 def space_children(space) -> list:
     """What an input on the space can be taken into (a plan's commitments), from the space's
-    adapter; none when the adapter offers nothing."""
-    children = getattr(adapter_for(space), "children", None)
-    return list(children(space)) if children is not None else []
+    adapter."""
+    return list(space_adapter(space).children(space))
 
 
 # --- Recording inputs received outside the platform -----------------------------------------
@@ -66,7 +62,7 @@ def input_record(
     Those who respond on the space record them (PermissionDenied otherwise). The text is
     required and the date cannot be in the future; the input starts pending."""
     _check_space(space)
-    _require(policies.can_respond(actor, space))
+    require(policies.can_respond(actor, space))
     text = (text or "").strip()
     author_name = (author_name or "").strip()
     organisation_name = (organisation_name or "").strip()
@@ -98,7 +94,7 @@ def input_record(
     item = Input(
         space_type=content_type_of(space),
         space_id=space.pk,
-        member=adapter_for(space).member(space),
+        member=space_adapter(space).primary_member(space),
         source=source,
         text=text,
         received_on=received_on,
@@ -155,7 +151,12 @@ def _check_taken_into(space, taken_into) -> None:
         not is_participable(taken_into)
         or (content_type_of(taken_into).pk, taken_into.pk) not in offered
     ):
-        raise ValidationError({"taken_into": _("Choose one of the commitments of this plan.")})
+        raise ValidationError(
+            {
+                "taken_into": _("Choose one of the %(items)s of this %(space)s.")
+                % space_adapter(space).nouns.as_dict()
+            }
+        )
 
 
 @transaction.atomic
@@ -170,9 +171,10 @@ def input_respond(
 ) -> Input:
     """Give an input its reasoned response: a disposition, and a reason for every disposition
     but "pending". "Merged" names another input of the same register (never itself, never in a
-    circle); "accepted" and "partially accepted" may name the commitment the input was taken
-    into. Those who respond on the space do it (PermissionDenied otherwise); the response is
-    signed and dated, and the history keeps every version.
+    circle); "accepted" and "partially accepted" may name what the space holds (a plan's
+    commitment) that the input was taken into. Those who respond on the space do it
+    (PermissionDenied otherwise); the response is signed and dated, and the history keeps every
+    version.
 
     When the response changes (setting the same response again changes nothing), the author of
     a comment is notified (`notifications.notify_response`: emailed after commit, in their
@@ -182,7 +184,7 @@ def input_respond(
     space = item.space
     if space is None:
         raise PermissionDenied
-    _require(policies.can_respond(actor, space))
+    require(policies.can_respond(actor, space))
     reason = (reason or "").strip()
     errors = {}
     if disposition not in Input.Disposition.values:
@@ -201,9 +203,12 @@ def input_respond(
             "or leave this empty."
         )
     if taken_into is not None and disposition not in TAKEN_INTO_DISPOSITIONS:
-        errors["taken_into"] = _(
-            "Only an accepted or partially accepted input is taken into a commitment: leave "
-            "this empty."
+        errors["taken_into"] = (
+            _(
+                "Only an accepted or partially accepted input is taken into a %(item)s: leave "
+                "this empty."
+            )
+            % space_adapter(space).nouns.as_dict()
         )
     if errors:
         raise ValidationError(errors)

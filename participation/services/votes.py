@@ -8,15 +8,16 @@ read from the rows (`selectors.vote_counts`), never kept in a counter.
 
 import enum
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ogp_platform import pagecache
+from ogp_platform.services import require
 
 from .. import policies, selectors
-from ..interface import adapter_for
+from ..interface import adapter_for, space_adapter_of, space_of
 from ..models import Comment, CommentVote, Follow, Vote
 
 # A cast that loses the race to insert retries once it sees the winner's row; a third failure
@@ -34,40 +35,42 @@ def _on(target) -> dict:
     return {"target_type": selectors.content_type_of(target), "target_id": target.pk}
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _check_vote(actor, target, *, withdrawing: bool = False) -> None:
     adapter = adapter_for(target)
     if not adapter.votable(target):
         raise ValidationError({"value": _("People do not vote on this.")})
     consultation = selectors.current_consultation(target)
     if withdrawing:
-        _require(policies.can_withdraw_vote(actor, target, consultation))
+        require(policies.can_withdraw_vote(actor, target, consultation))
         return
     if policies.can_withdraw_vote(actor, target, consultation) and policies.can_respond(
         actor, target
     ):
-        raise ValidationError(
-            {"value": responder_refusal(adapter.member(target))},
-            code="responder",
-        )
-    _require(policies.can_vote(actor, target, consultation))
+        raise ValidationError({"value": responder_refusal(actor, target)}, code="responder")
+    require(policies.can_vote(actor, target, consultation))
 
 
-def responder_refusal(member) -> str:
-    """Why an officer of the owning member has no vote, in the words the vote box uses too."""
+def responder_refusal(user, target) -> str:
+    """Why someone who responds on the target's space has no vote on it, in the words the vote
+    box uses too: for whom they respond (the owning member they are an officer of, else every
+    owner), in the space's own nouns."""
+    space = space_of(target)
+    adapter = space_adapter_of(space)
+    official = adapter.official_member(user, space)
+    if official is not None:
+        return _(
+            "You respond to what people say about this %(space)s as an officer of %(member)s, "
+            "so you do not support or oppose its %(items)s."
+        ) % {**adapter.nouns.as_dict(), "member": official.localised_name}
     return _(
-        "You respond to what people say about this plan as an officer of %(member)s, so you "
-        "do not support or oppose its commitments."
-    ) % {"member": member.localised_name}
+        "You respond to what people say about this %(space)s for %(owners)s, so you do not "
+        "support or oppose its %(items)s."
+    ) % {**adapter.nouns.as_dict(), "owners": ", ".join(str(o) for o in adapter.owners(space))}
 
 
 def vote_cast(*, actor, target, value: int) -> VoteOutcome:
-    """Record the actor's support (1) or opposition (-1) for the target, while the consultation
-    of its space is open; refused, with the reason, to the owning member's officers. Casting
+    """Record the actor's support (1) or opposition (-1) for the target, while taking part on it
+    is open; refused, with the reason, to those who respond on its space. Casting
     the other value changes the vote; casting the same value again changes nothing. Safe under
     concurrency: the first insert wins and the others update it."""
     if value not in Vote.Value.values:
@@ -97,8 +100,8 @@ def vote_cast(*, actor, target, value: int) -> VoteOutcome:
 
 @transaction.atomic
 def vote_withdraw(*, actor, target) -> bool:
-    """Withdraw the actor's vote on the target, while the consultation is open (officers of the
-    owning member too: they may hold a vote from before). Says whether there was one."""
+    """Withdraw the actor's vote on the target, while taking part is open (those who respond on
+    its space too: they may hold a vote from before). Says whether there was one."""
     _check_vote(actor, target, withdrawing=True)
     deleted, _rows = Vote.objects.filter(**_on(target), user=actor).delete()
     return deleted > 0
@@ -109,12 +112,12 @@ def comment_upvote_toggle(*, actor, comment: Comment, upvoted: bool | None = Non
     """Up-vote someone else's comment, or take the up-vote back; returns whether the actor now
     up-votes it. With `upvoted` given the call sets that state (so a form sent twice does not
     undo itself); without, it toggles. Not on one's own comment, nor on a deleted or hidden one,
-    and only while the consultation of its space is open."""
+    and only while taking part on its target is open."""
     target = comment.target
-    consultation = selectors.current_consultation(target)
-    _require(
+    open_now = policies.taking_part_open(target, selectors.current_consultation(target))
+    require(
         policies.can_read(actor, target)
-        and policies.can_upvote_comment(actor, comment, consultation)
+        and policies.can_upvote_comment(actor, comment, open_now=open_now)
     )
     existing = CommentVote.objects.filter(comment=comment, user=actor)
     if upvoted is None:
@@ -132,7 +135,7 @@ def comment_upvote_toggle(*, actor, comment: Comment, upvoted: bool | None = Non
 
 def follow(*, actor, target) -> None:
     """Follow the target to hear of new comments and consultations. Idempotent."""
-    _require(policies.can_follow(actor, target))
+    require(policies.can_follow(actor, target))
     follow = Follow(**_on(target), user=actor)
     Follow.objects.bulk_create([follow], ignore_conflicts=True)
     pagecache.objects_changed(follow)
@@ -140,5 +143,5 @@ def follow(*, actor, target) -> None:
 
 def unfollow(*, actor, target) -> None:
     """Stop following the target. Idempotent."""
-    _require(policies.can_follow(actor, target))
+    require(policies.can_follow(actor, target))
     Follow.objects.filter(**_on(target), user=actor).delete()

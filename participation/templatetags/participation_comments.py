@@ -9,7 +9,8 @@ sees how many of its comments are theirs and may show only the threads they wrot
 (`?comments_filter=mine`). Links, so that both work without JavaScript.
 
 The section costs a constant number of queries whatever the number of comments: the space's
-consultations (none to read when there never was a consultation, since comments need one), the
+consultations (no thread to read when there never was a consultation on a space that needs
+one), the
 thread's counts, one page of top-level comments, and all their replies (each with its author,
 organisation and up-vote count); for a signed-in user, their verified email and, while they may
 post, the organisations they speak for.
@@ -24,10 +25,9 @@ from django.utils import timezone
 
 from ogp_platform.members.policies import organisations_user_speaks_for
 
-from .. import policies, selectors
+from .. import links, policies, selectors
+from ..forms import MARKDOWN_HELP, length_counter
 from ..models import Comment
-from ..views.comments import MARKDOWN_HELP, length_counter
-from ..views.comments import discussion_url as _discussion_url
 
 register = template.Library()
 
@@ -65,17 +65,22 @@ def _view_url(request, **changes) -> str:
     return f"{path}?{query.urlencode()}#comments" if query else f"{path}#comments"
 
 
-def _mark(comment: Comment, *, user, can_post: bool, consultation, now, next_path: str) -> None:
+def _mark(
+    comment: Comment, *, user, can_post: bool, consultation, always_open: bool, now, next_path: str
+) -> None:
     """What the user may do to one comment, as booleans and URLs for the template."""
     removed = comment.is_deleted or comment.is_hidden
     comment.can_reply = can_post and not removed and comment.depth < Comment.MAX_DEPTH
     mine = user.is_authenticated and comment.author_id == user.pk
     comment.is_mine = mine and not comment.is_deleted
-    comment.can_edit = bool(
-        mine
-        and consultation is not None
+    in_open_consultation = (
+        consultation is not None
         and consultation.is_open
         and comment.consultation_id == consultation.pk
+    )
+    comment.can_edit = bool(
+        mine
+        and (always_open or in_open_consultation)
         and policies.can_edit_comment(user, comment, now=now)
     )
     comment.can_delete = bool(mine and policies.can_delete_comment(user, comment))
@@ -90,16 +95,18 @@ def _mark(comment: Comment, *, user, can_post: bool, consultation, now, next_pat
 
 @register.inclusion_tag("participation/comments/_section.html", takes_context=True)
 def comments_section(context, target):
-    """The comments on `target`: readable always, writable while its consultation is open by
-    signed-in users with a verified email address."""
+    """The comments on `target`: readable always, writable by signed-in users with a verified
+    email address while its consultation is open, or at any time where its space's feedback
+    is always open."""
     request = context.get("request")
     user = request.user if request is not None else context["user"]
     consultation = selectors.current_consultation_on_request(request, target)
+    always_open = not policies.consultation_required(target)
     query = request.GET if request is not None else QueryDict()
     newest_first = query.get(ORDER_PARAMETER) == NEWEST
     only_mine = user.is_authenticated and query.get(FILTER_PARAMETER) == MINE
     page = None
-    if consultation is not None:
+    if consultation is not None or always_open:
         page = selectors.comment_thread_page(
             target,
             page_number=_page_number(request),
@@ -112,7 +119,7 @@ def comments_section(context, target):
     verified = signed_in and policies.has_verified_email(user)
     can_post = verified and policies.can_take_part(user, target, consultation)
     organisations = list(organisations_user_speaks_for(user).order_by("name")) if can_post else []
-    path = request.path if request is not None else target.get_absolute_url().split("#")[0]
+    path = request.path if request is not None else links.comments_page_url(target)
     next_query = "?" + urlencode({"next": path})
     now = timezone.now()
 
@@ -123,6 +130,7 @@ def comments_section(context, target):
                 user=user,
                 can_post=can_post,
                 consultation=consultation,
+                always_open=always_open,
                 now=now,
                 next_path=next_query,
             )
@@ -132,6 +140,7 @@ def comments_section(context, target):
                     user=user,
                     can_post=can_post,
                     consultation=consultation,
+                    always_open=always_open,
                     now=now,
                     next_path=next_query,
                 )
@@ -141,11 +150,11 @@ def comments_section(context, target):
                         user=user,
                         can_post=can_post,
                         consultation=consultation,
+                        always_open=always_open,
                         now=now,
                         next_path=next_query,
                     )
 
-    content_type = selectors.content_type_of(target)
     login_url = f"{reverse('account_login')}?{urlencode({'next': f'{path}#comments'})}"
     return {
         "request": request,
@@ -166,7 +175,8 @@ def comments_section(context, target):
         "verified": verified,
         "can_post": can_post,
         "organisations": organisations,
-        "post_url": reverse("participation:comment_post", args=[content_type.pk, target.pk]),
+        "post_url": links.comment_post_url(target),
+        "always_open": always_open,
         "login_url": login_url,
         "next": path,
         "markdown_help": MARKDOWN_HELP,
@@ -184,4 +194,4 @@ def comments_section(context, target):
 @register.simple_tag
 def discussion_url(target) -> str:
     """The URL of the page that shows the comments on `target` (e.g. a milestone)."""
-    return _discussion_url(target)
+    return links.discussion_url(target)

@@ -10,8 +10,9 @@ the user's roles on the member, which the page has usually read already.
 from django import template
 
 from .. import policies, selectors
+from ..interface import space_adapter
+from ..links import consultation_create_url
 from ..models import Consultation
-from ..views.consultations import create_url
 
 register = template.Library()
 
@@ -23,10 +24,14 @@ def consultation_panel(context, space):
     consultation = selectors.current_consultation_on_request(request, space)
     can_hold = policies.can_hold_consultation(user, space)
     finished = consultation is None or consultation.state == Consultation.State.CLOSED
+    adapter = space_adapter(space)
     return {
         "space": space,
+        "nouns": adapter.nouns,
+        "always_open": not adapter.consultation_required(space),
+        "consultation_rule": adapter.consultation_rule(space),
         "consultation": consultation,
-        "create_url": create_url(space) if can_hold and finished else "",
+        "create_url": consultation_create_url(space) if can_hold and finished else "",
         "can_edit": bool(consultation)
         and policies.can_change_consultation(user, consultation, space),
         "can_open": bool(consultation)

@@ -7,7 +7,8 @@ with links to the public report and, for those who respond, to the register.
 from django import template
 
 from .. import policies, selectors
-from ..views.register import register_url, report_url
+from ..interface import space_adapter
+from ..links import register_url, report_url
 
 register = template.Library()
 
@@ -18,6 +19,7 @@ def register_summary(context, space):
     user = request.user if request is not None else context["user"]
     return {
         "space": space,
+        "nouns": space_adapter(space).nouns,
         "totals": selectors.register_totals(space),
         "report_url": report_url(space),
         "register_url": register_url(space) if policies.can_respond(user, space) else "",

@@ -17,8 +17,7 @@ from django.urls import reverse
 
 from ogp_platform.templatetags.placed_messages import placed_messages
 
-from .. import policies, selectors
-from ..interface import adapter_for
+from .. import interface, links, policies, selectors
 from ..models import Comment, Consultation, Vote
 from ..services.votes import responder_refusal
 from ..views.votes import VOTE_BOX
@@ -32,20 +31,20 @@ def _request_and_user(context):
     return request, user
 
 
-def _why_not(user, consultation: Consultation | None, target=None) -> str:
-    """Why the user may not vote (or up-vote) now: the first obstacle, in the order in which the
-    user can do something about it; last, that they respond on the target (its officers)."""
-    if consultation is None:
-        return "no_consultation"
-    if consultation.state == Consultation.State.SCHEDULED:
-        return "scheduled"
-    if not consultation.is_open:
+def _why_not(user, consultation: Consultation | None, target) -> str:
+    """Why the user may not vote now: the first obstacle, in the order in which the user can do
+    something about it; last, that they respond on the target's space (its officers)."""
+    if not policies.taking_part_open(target, consultation):
+        if consultation is None:
+            return "no_consultation"
+        if consultation.state == Consultation.State.SCHEDULED:
+            return "scheduled"
         return "closed"
     if not user.is_authenticated:
         return "sign_in"
     if not policies.has_verified_email(user):
         return "verify"
-    if target is not None and policies.can_respond(user, target):
+    if policies.can_respond(user, target):
         return "responder"
     return ""
 
@@ -59,8 +58,6 @@ def vote_box(context, target):
     request, user = _request_and_user(context)
     consultation = selectors.current_consultation_on_request(request, target)
     state = selectors.vote_box_state(target, user)
-    content_type = selectors.content_type_of(target)
-    args = [content_type.pk, target.pk]
     can_vote = policies.can_vote(user, target, consultation)
     why_not = "" if can_vote else _why_not(user, consultation, target)
     return {
@@ -78,16 +75,11 @@ def vote_box(context, target):
         "why_not": why_not,
         # An officer keeps the means to withdraw a vote cast before they became one.
         "can_withdraw": can_vote or (why_not == "responder" and state["mine"] is not None),
-        "responder_refusal": (
-            responder_refusal(adapter_for(target).member(target)) if why_not == "responder" else ""
-        ),
+        "responder_refusal": (responder_refusal(user, target) if why_not == "responder" else ""),
         "status_messages": placed_messages(request, VOTE_BOX),
         "can_follow": policies.can_follow(user, target),
-        "cast_url": reverse("participation:vote_cast", args=args),
-        "withdraw_url": reverse("participation:vote_withdraw", args=args),
-        "follow_url": reverse("participation:follow", args=args),
-        "unfollow_url": reverse("participation:unfollow", args=args),
-        "next": f"{request.path if request else target.get_absolute_url()}#votes",
+        **links.vote_urls(target),
+        "next": f"{request.path if request else interface.url_of(target)}#votes",
     }
 
 
@@ -98,37 +90,36 @@ def follow_button(context, target):
     following = False
     if user.is_authenticated:
         following = selectors.vote_box_state(target, user)["following"]
-    content_type = selectors.content_type_of(target)
-    args = [content_type.pk, target.pk]
     return {
         "request": request,
         "user": user,
         "following": following,
         "can_follow": policies.can_follow(user, target),
-        "follow_url": reverse("participation:follow", args=args),
-        "unfollow_url": reverse("participation:unfollow", args=args),
-        "next": request.get_full_path() if request else target.get_absolute_url(),
+        **links.follow_urls(target),
+        "next": request.get_full_path() if request else interface.url_of(target),
     }
 
 
 def _space_state(request, user, comment: Comment) -> dict:
     """What the comments of one space share on this page: the consultation that governs the
-    space now, and which comments the user up-voted or reported. Read once per request (and
-    per consultation the comments were written in), reusing the current consultation when the
-    comments section has read it already."""
+    space now, whether people may take part now (`open_now`), and which comments the user
+    up-voted or reported. Read once per request and space, reusing what the comments section
+    has read already (the target and its current consultation)."""
     cache = request.__dict__.setdefault("_participation_comment_state", {})
-    if comment.consultation_id not in cache:
-        consultation = selectors.current_consultation_read_on_request(
+    key = (comment.space_type_id, comment.space_id)
+    if key not in cache:
+        target = selectors.target_read_on_request(
             request, comment.target_type_id, comment.target_id
         )
-        if consultation is None:
-            consultations = selectors.consultations_in_space_of(comment.consultation_id)
-            consultation = selectors.pick_current(consultations)
-        cache[comment.consultation_id] = {
+        if target is None:
+            target = comment.target
+        consultation = selectors.current_consultation_on_request(request, target)
+        cache[key] = {
             "consultation": consultation,
-            **selectors.comment_marks(user, consultation),
+            "open_now": policies.taking_part_open(target, consultation),
+            **selectors.comment_marks(user, space_type_id=key[0], space_id=key[1]),
         }
-    return cache[comment.consultation_id]
+    return cache[key]
 
 
 def _comment_anchor(request, comment: Comment) -> str:
@@ -149,7 +140,9 @@ def comment_upvote(context, comment):
         return result
     state = _space_state(request, user, comment)
     result["upvoted"] = comment.pk in state["upvoted"]
-    if user.is_authenticated and policies.can_upvote_comment(user, comment, state["consultation"]):
+    if user.is_authenticated and policies.can_upvote_comment(
+        user, comment, open_now=state["open_now"]
+    ):
         result.update(
             can_upvote=True,
             url=reverse("participation:comment_upvote", args=[comment.pk]),
@@ -181,9 +174,3 @@ def comment_report_link(context, comment):
             url = reverse("participation:comment_report", args=[comment.pk])
             result["report_url"] = f"{url}?{urlencode({'next': request.path})}"
     return result
-
-
-@register.simple_tag
-def participable_title(obj) -> str:
-    """The object's title as its adapter gives it (for pages that list generic targets)."""
-    return adapter_for(obj).title(obj)

@@ -4,56 +4,26 @@ change is a POST to one service, then a redirect (PRG); every action is on recor
 
 from collections import Counter
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ogp_platform.viewtools import add_service_errors, guarded, redirect_back, require
 
 from .. import policies, selectors
-from ..interface import adapter_for
-from ..models import Comment, Report
+from ..forms import DismissForm, ModerationForm, ReportForm
+from ..interface import title_of
+from ..models import Comment
 from ..services import moderation as services
-from .votes import comment_url, page_path, readable_comment
+from .common import comment_url, page_path, readable_comment
 
 QUEUE_PER_PAGE = 20
 RECORD_PER_PAGE = 50
 RECENT_ACTIONS = 10
-
-# --- Forms -----------------------------------------------------------------------------------
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=gettext_lazy("Why do you report this comment?"),
-        choices=Report.Reason.choices,
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note for the moderators"),
-        help_text=gettext_lazy("Optional. Only the moderators read it."),
-        required=False,
-        max_length=Report._meta.get_field("note").max_length,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-class ModerationForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, help_text="", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].help_text = help_text
 
 
 def _hide_form(data=None):
@@ -75,15 +45,6 @@ def _restore_form(data=None):
     )
 
 
-class DismissForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Note (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.TextInput(),
-    )
-
-
 # --- Helpers ---------------------------------------------------------------------------------
 
 
@@ -91,7 +52,7 @@ def _with_target_titles(comments) -> None:
     """Each comment's `target_title`, from the participable adapter of what it was written on."""
     for comment in comments:
         target = comment.target
-        comment.target_title = adapter_for(target).title(target) if target is not None else ""
+        comment.target_title = title_of(target) if target is not None else ""
 
 
 def _reason_counts(reports) -> list[tuple[str, int]]:
@@ -270,14 +231,3 @@ def dismiss(request, pk):
     else:
         messages.info(request, _("There were no open reports on this comment."))
     return redirect_back(request, reverse("participation:moderation_queue"))
-
-
-urlpatterns = [
-    path("reports/comments/<int:pk>/", report, name="comment_report"),
-    path("moderation/", queue, name="moderation_queue"),
-    path("moderation/record/", record, name="moderation_record"),
-    path("moderation/comments/<int:pk>/", comment, name="moderation_comment"),
-    path("moderation/comments/<int:pk>/hide/", hide, name="comment_hide"),
-    path("moderation/comments/<int:pk>/restore/", restore, name="comment_restore"),
-    path("moderation/comments/<int:pk>/dismiss/", dismiss, name="comment_reports_dismiss"),
-]

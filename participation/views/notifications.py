@@ -8,33 +8,20 @@ unsubscribes. Mail clients that honour `List-Unsubscribe-Post` (RFC 8058) POST
 view is exempt from CSRF: the secret token in the URL is what a forged request cannot know.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ogp_platform.viewtools import add_service_errors, guarded, require
 
 from .. import selectors
+from ..forms import NotificationSettingsForm
 from ..models import NotificationSetting
 from ..services import notifications as services
-
-
-class NotificationSettingsForm(forms.Form):
-    frequency = forms.ChoiceField(
-        label=gettext_lazy("Email me"),
-        choices=NotificationSetting.Frequency.choices,
-        widget=forms.RadioSelect,
-        help_text=gettext_lazy(
-            "About responses to your inputs, replies to your comments, and new comments and "
-            "consultations on what you follow."
-        ),
-    )
 
 
 @guarded
@@ -91,9 +78,3 @@ def unsubscribe(request, token):
         "participation/notifications/unsubscribe.html",
         {"setting": setting, "token": token},
     )
-
-
-urlpatterns = [
-    path("notifications/settings/", settings_page, name="notifications_settings"),
-    path("notifications/unsubscribe/<slug:token>/", unsubscribe, name="notifications_unsubscribe"),
-]

@@ -2,45 +2,24 @@
 service and comes back to where it was sent from (the vote box, the comment), with a message;
 they work without JavaScript."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ogp_platform.viewtools import guarded, redirect_back, requested_next, require
+from ogp_platform.viewtools import guarded, redirect_back, require
 
 from .. import interface, policies, selectors
-from ..models import Comment, Vote
+from ..models import Vote
 from ..services import votes as services
-from .comments import discussion_url
+from .common import comment_url, page_path, readable_comment, readable_target
 
 VALUES = {"support": Vote.Value.SUPPORT, "oppose": Vote.Value.OPPOSE}
 
 
-def readable_target(request, content_type_id: int, object_id: int):
-    """The participable object the URL names, or 404 when there is none or this user may not
-    read it."""
-    try:
-        content_type = ContentType.objects.get_for_id(content_type_id)
-    except ContentType.DoesNotExist:
-        raise Http404 from None
-    model = content_type.model_class()
-    if model is None or not interface.is_participable(model):
-        raise Http404
-    target = get_object_or_404(model, pk=object_id)
-    if not policies.can_read(request.user, target):
-        raise Http404
-    return target
-
-
-def _votable_target(request, content_type_id, object_id):
-    target = readable_target(request, content_type_id, object_id)
+def _votable_target(request, kind, object_id):
+    target = readable_target(request, kind, object_id)
     if not interface.adapter_for(target).votable(target):
         raise Http404
     return target
@@ -52,7 +31,7 @@ VOTE_BOX = "vote-box"
 
 
 def _back(request, target):
-    return redirect_back(request, f"{target.get_absolute_url().split('#')[0]}#votes")
+    return redirect_back(request, f"{interface.url_of(target).split('#')[0]}#votes")
 
 
 def _may_take_part(request, target):
@@ -66,9 +45,9 @@ def _may_take_part(request, target):
 
 @guarded
 @require_POST
-def cast(request, content_type_id, object_id):
+def cast(request, kind, object_id):
     """Support or oppose (`value`), or change one's vote to the other."""
-    target = _votable_target(request, content_type_id, object_id)
+    target = _votable_target(request, kind, object_id)
     _may_take_part(request, target)
     value = VALUES.get(request.POST.get("value", ""))
     if value is None:
@@ -93,8 +72,8 @@ def cast(request, content_type_id, object_id):
 
 @guarded
 @require_POST
-def withdraw(request, content_type_id, object_id):
-    target = _votable_target(request, content_type_id, object_id)
+def withdraw(request, kind, object_id):
+    target = _votable_target(request, kind, object_id)
     _may_take_part(request, target)
     if services.vote_withdraw(actor=request.user, target=target):
         messages.success(request, _("Your vote has been withdrawn."), extra_tags=VOTE_BOX)
@@ -105,14 +84,14 @@ def withdraw(request, content_type_id, object_id):
 
 @guarded
 @require_POST
-def follow(request, content_type_id, object_id):
-    target = readable_target(request, content_type_id, object_id)
+def follow(request, kind, object_id):
+    target = readable_target(request, kind, object_id)
     require(request, policies.can_follow(request.user, target))
     services.follow(actor=request.user, target=target)
     messages.success(
         request,
         _("You follow %(title)s: you will hear of new comments and consultations.")
-        % {"title": interface.adapter_for(target).title(target)},
+        % {"title": interface.title_of(target)},
         extra_tags=VOTE_BOX,
     )
     return _back(request, target)
@@ -120,37 +99,16 @@ def follow(request, content_type_id, object_id):
 
 @guarded
 @require_POST
-def unfollow(request, content_type_id, object_id):
-    target = readable_target(request, content_type_id, object_id)
+def unfollow(request, kind, object_id):
+    target = readable_target(request, kind, object_id)
     require(request, policies.can_follow(request.user, target))
     services.unfollow(actor=request.user, target=target)
     messages.success(
         request,
-        _("You no longer follow %(title)s.")
-        % {"title": interface.adapter_for(target).title(target)},
+        _("You no longer follow %(title)s.") % {"title": interface.title_of(target)},
         extra_tags=VOTE_BOX,
     )
     return _back(request, target)
-
-
-def readable_comment(request, pk: int) -> Comment:
-    """The comment, or 404 when the user may not read what it was written on."""
-    comment = get_object_or_404(Comment.objects.select_related("consultation"), pk=pk)
-    if comment.target is None or not policies.can_read(request.user, comment.target):
-        raise Http404
-    return comment
-
-
-def page_path(request) -> str | None:
-    """The path of the page a form was sent from (`next`, a path of this site), if any."""
-    return requested_next(request, "", path_only=True) or None
-
-
-def comment_url(comment: Comment, path: str | None = None) -> str:
-    """Where the comment shows: on the page at `path` (where it was seen), else on its target's
-    discussion page, at the page of the thread that holds it."""
-    query = urlencode({"comments_page": selectors.comment_page_number(comment)})
-    return f"{path or discussion_url(comment.target)}?{query}#comment-{comment.pk}"
 
 
 @guarded
@@ -159,8 +117,10 @@ def comment_upvote(request, pk):
     """Up-vote a comment (`upvoted=1`), or take the up-vote back (`upvoted=0`); without the
     field, toggle."""
     comment = readable_comment(request, pk)
-    consultation = selectors.current_consultation(comment.target)
-    require(request, policies.can_upvote_comment(request.user, comment, consultation))
+    open_now = policies.taking_part_open(
+        comment.target, selectors.current_consultation(comment.target)
+    )
+    require(request, policies.can_upvote_comment(request.user, comment, open_now=open_now))
     wanted = {"1": True, "0": False}.get(request.POST.get("upvoted", ""))
     upvoted = services.comment_upvote_toggle(actor=request.user, comment=comment, upvoted=wanted)
     if upvoted:
@@ -168,12 +128,3 @@ def comment_upvote(request, pk):
     else:
         messages.success(request, _("You took back your up-vote."))
     return redirect_back(request, comment_url(comment, page_path(request)))
-
-
-urlpatterns = [
-    path("votes/<int:content_type_id>/<int:object_id>/cast/", cast, name="vote_cast"),
-    path("votes/<int:content_type_id>/<int:object_id>/withdraw/", withdraw, name="vote_withdraw"),
-    path("votes/comments/<int:pk>/upvote/", comment_upvote, name="comment_upvote"),
-    path("follows/<int:content_type_id>/<int:object_id>/follow/", follow, name="follow"),
-    path("follows/<int:content_type_id>/<int:object_id>/unfollow/", unfollow, name="unfollow"),
-]

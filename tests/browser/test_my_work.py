@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from action_plans.models import ActionPlan
 from ogp_platform.members.models import MemberRole
-from participation.selectors import content_type_of
+from participation.links import args_of
 from participation.services.comments import comment_post
 from participation.services.consultations import consultation_create, consultation_open
 from tests.browser import a11y
@@ -81,7 +81,7 @@ def test_an_officer_starts_from_my_work_and_reaches_the_register(new_context, of
     screenshot(page, "my-work-officer-journey-en-desktop")
 
     page.get_by_role("link", name="2 inputs are waiting for your response").click()
-    register = reverse("participation:register", args=[content_type_of(plan).pk, plan.pk])
+    register = reverse("participation:register", args=args_of(plan))
     page.wait_for_url(f"**{register}?disposition=pending")
     assert page.get_by_text("2 inputs are waiting for a response.").is_visible()
 

@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from action_plans.models import ActionPlan
-from ogp_platform.members.models import MemberRole, OrganisationMembership
+from ogp_platform.members.models import MemberRole
+from participation.links import args_of
 from participation.models import Comment, Input, Report, Vote
-from participation.selectors import content_type_of
 from participation.services.comments import comment_post
 from participation.services.consultations import consultation_create, consultation_open
 from participation.services.register import input_record
@@ -91,7 +91,7 @@ def world():
     delna_admin = OrganisationMembershipFactory(
         organisation=delna,
         user=UserFactory(display_name="Inese Kalniņa"),
-        role=OrganisationMembership.Role.ADMIN,
+        admin=True,
     ).user
     karlis = UserFactory(display_name="Kārlis Vītols")
     troll = UserFactory(display_name="Raimonds Ozols")
@@ -122,7 +122,7 @@ def post_comment(page, text, *, speak_for=None):
 
 
 def register_url(plan) -> str:
-    return reverse("participation:register", args=[content_type_of(plan).pk, plan.pk])
+    return reverse("participation:register", args=args_of(plan))
 
 
 # --- Journey 3 ---------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ from django.urls import reverse
 
 from action_plans import exports
 from action_plans.models import ActionPlan
+from participation.links import args_of
 from participation.models import Consultation, Input, Report
-from participation.selectors import content_type_of
 from tests.browser import a11y
 from tests.browser.conftest import DESKTOP, PHONE, sign_in
 from tests.imports.dataset import dataset_bytes, latvia, madrid
@@ -52,7 +52,7 @@ def demo(monkeypatch):
 
 def space_args(identifier):
     plan = ActionPlan.objects.get(identifier=identifier)
-    return [content_type_of(plan).pk, plan.pk]
+    return args_of(plan)
 
 
 class Tour:
@@ -159,8 +159,8 @@ def test_tour_of_plans_and_commitments_signed_out(demo, english_context, screens
     tour.visit("plan-implementation", reverse("action_plans:detail", args=["AP_ESP02"]))
     tour.visit("plan-ended", reverse("action_plans:detail", args=["AP_ESP01"]))
     tour.visit("plan-changes", reverse("action_plans:changes", args=["AP_LVA01"]))
-    space_type, space_id = space_args("AP_LVA01")
-    consultation = Consultation.objects.get(space_type_id=space_type, space_id=space_id)
+    _plan, space_id = space_args("AP_LVA01")
+    consultation = Consultation.objects.get(space_type__model="actionplan", space_id=space_id)
     tour.visit("consultation", reverse("participation:consultation_detail", args=[consultation.pk]))
     tour.visit("commitment-comments", reverse("commitments:detail", args=["LV0001"]))
     tour.visit("commitment-progress", reverse("commitments:detail", args=["ES0006"]))

@@ -4,7 +4,6 @@ refused, and what the report shows. Celery runs inline here (see test_worker for
 import datetime
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
@@ -13,31 +12,12 @@ from commitments.importer import forms as import_forms
 from commitments.models import Commitment, CommitmentImport
 from commitments.templatetags.commitment_dates import partial_date
 from ogp_platform import pagecache
-from tests.factories import UserFactory
 from tests.imports.dataset import dataset_bytes, latvia, madrid
-from tests.members.factories import MemberRoleFactory
+from tests.people import ANONYMOUS, OGP_ADMIN, POINT_OF_CONTACT, USER
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "citizen", "officer", "admin"]
-
-
-@pytest.fixture
-def people():
-    admin = UserFactory()
-    Group.objects.get(name="OGP admins").user_set.add(admin)
-    return {
-        "anonymous": AnonymousUser(),
-        "citizen": UserFactory(),
-        "officer": MemberRoleFactory(role="point_of_contact").user,
-        "admin": admin,
-    }
-
-
-def client_for(client, user):
-    if user.is_authenticated:
-        client.force_login(user)
-    return client
+ROLES = [ANONYMOUS, USER, POINT_OF_CONTACT, OGP_ADMIN]
 
 
 def upload(client, data: bytes, *, name="irm.csv", dry_run=False):
@@ -50,7 +30,7 @@ def upload(client, data: bytes, *, name="irm.csv", dry_run=False):
 @pytest.fixture
 def finished_run(people):
     run = CommitmentImport.objects.create(
-        original_name="old.csv", created_by=people["admin"], status="done"
+        original_name="old.csv", created_by=people[OGP_ADMIN], status="done"
     )
     run.file.save("x.csv", ContentFile(b"x"))
     return run
@@ -59,7 +39,7 @@ def finished_run(people):
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(client, people, role, finished_run, django_capture_on_commit_callbacks):
     """Only OGP admins open the pages and upload; others get 403, anonymous visitors sign in."""
-    client = client_for(client, people[role])
+    people.sign_in(client, role)
     pages = [
         reverse("commitments:import_upload"),
         finished_run.get_absolute_url(),
@@ -68,30 +48,32 @@ def test_permission_matrix(client, people, role, finished_run, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         posted = upload(client, dataset_bytes([latvia()]))
     responses = [client.get(url) for url in pages] + [posted]
-    if role == "admin":
+    if role == OGP_ADMIN:
         assert [r.status_code for r in responses] == [200, 200, 200, 302]
         assert Commitment.objects.count() == 1
-    elif role == "anonymous":
+    elif role == ANONYMOUS:
         assert all(r.status_code == 302 for r in responses)
         assert all(reverse("account_login") in r["Location"] for r in responses)
         assert Commitment.objects.count() == 0
     else:
         assert [r.status_code for r in responses] == [403, 403, 403, 403]
         assert Commitment.objects.count() == 0
-    assert CommitmentImport.objects.count() == (2 if role == "admin" else 1)
+    assert CommitmentImport.objects.count() == (2 if role == OGP_ADMIN else 1)
 
 
 def test_the_user_menu_links_to_the_page_for_admins_only(client, people):
     url = reverse("commitments:import_upload")
-    assert url not in client_for(client, people["citizen"]).get(reverse("home")).content.decode()
+    people.sign_in(client, USER)
+    assert url not in client.get(reverse("home")).content.decode()
     client.logout()
-    assert url in client_for(client, people["admin"]).get(reverse("home")).content.decode()
+    people.sign_in(client, OGP_ADMIN)
+    assert url in client.get(reverse("home")).content.decode()
 
 
 def test_an_upload_stores_the_file_queues_the_import_and_reports(
     client, people, django_capture_on_commit_callbacks
 ):
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     data = dataset_bytes([latvia(), madrid(**{"Start Date": "Permanent activity"})], bom=True)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = upload(client, data, name="IRM data <2024>.csv")
@@ -100,14 +82,16 @@ def test_an_upload_stores_the_file_queues_the_import_and_reports(
     run = CommitmentImport.objects.get()
     assert response["Location"] == run.get_absolute_url()
     assert run.status == "done" and run.finished_at is not None
-    assert run.created_by == people["admin"] and not run.dry_run
+    assert run.created_by == people[OGP_ADMIN] and not run.dry_run
     # Stored under a generated name in a private prefix; the uploader's name is only shown.
     assert run.file.name.startswith("private/commitment-imports/")
     assert "IRM" not in run.file.name
     with run.file.open("rb") as stored:
         assert stored.read() == data
     assert Commitment.objects.count() == 2
-    assert Commitment.objects.get(identifier="LV0019").history.get().history_user == people["admin"]
+    assert (
+        Commitment.objects.get(identifier="LV0019").history.get().history_user == people[OGP_ADMIN]
+    )
 
     page = client.get(run.get_absolute_url()).content.decode()
     assert "IRM data &lt;2024&gt;.csv" in page  # escaped
@@ -121,7 +105,7 @@ def test_an_upload_stores_the_file_queues_the_import_and_reports(
 def test_a_dry_run_upload_saves_nothing_but_reports(
     client, people, django_capture_on_commit_callbacks
 ):
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, dataset_bytes([latvia()]), dry_run=True)
     run = CommitmentImport.objects.get()
@@ -141,7 +125,7 @@ def test_a_dry_run_upload_saves_nothing_but_reports(
     ],
 )
 def test_a_bad_file_is_refused_with_a_clear_form_error(client, people, data, message):
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     response = upload(client, data, name="data.csv")
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -149,7 +133,7 @@ def test_a_bad_file_is_refused_with_a_clear_form_error(client, people, data, mes
 
 
 def test_a_file_without_one_required_column_names_it(client, people):
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     response = upload(client, dataset_bytes([latvia()], drop=["Action Plan ID"]))
     assert response.status_code == 400
     assert "has no column “Action Plan ID”" in response.content.decode()
@@ -157,15 +141,15 @@ def test_a_file_without_one_required_column_names_it(client, people):
 
 def test_a_file_over_the_limit_is_refused(client, people, monkeypatch):
     monkeypatch.setattr(import_forms, "MAX_IMPORT_SIZE", 100)
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     response = upload(client, dataset_bytes([latvia()]))
     assert response.status_code == 400
     assert "the limit is 100" in response.content.decode()
 
 
 def test_a_run_in_progress_offers_to_check_again(client, people):
-    client.force_login(people["admin"])
-    run = CommitmentImport.objects.create(created_by=people["admin"], status="running")
+    people.sign_in(client, OGP_ADMIN)
+    run = CommitmentImport.objects.create(created_by=people[OGP_ADMIN], status="running")
     page = client.get(run.get_absolute_url()).content.decode()
     assert "The import is running." in page and "Check again" in page
     assert "js/status-poll" in page
@@ -176,9 +160,9 @@ def test_a_run_in_progress_offers_to_check_again(client, people):
 
 
 def test_a_failed_run_shows_why(client, people):
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     run = CommitmentImport.objects.create(
-        created_by=people["admin"], status="failed", error="The column “Code” is missing."
+        created_by=people[OGP_ADMIN], status="failed", error="The column “Code” is missing."
     )
     page = client.get(run.get_absolute_url()).content.decode()
     assert "nothing was saved" in page and "The column “Code” is missing." in page
@@ -192,9 +176,9 @@ def test_long_notes_are_paginated_and_filtered_by_level(client, people):
     ]
     notes.append({"row": 200, "identifier": "LV0200", "level": "skipped", "code": "no_title"})
     run = CommitmentImport.objects.create(
-        created_by=people["admin"], status="done", summary={"rows": 151, "notes": notes}
+        created_by=people[OGP_ADMIN], status="done", summary={"rows": 151, "notes": notes}
     )
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     first = client.get(run.get_absolute_url()).content.decode()
     assert "Soon 2" in first and "Soon 101" in first and "Soon 102" not in first
     assert "Page 1 of 2" in first
@@ -206,7 +190,7 @@ def test_long_notes_are_paginated_and_filtered_by_level(client, people):
 
 def test_the_report_speaks_the_readers_language(client, people):
     run = CommitmentImport.objects.create(
-        created_by=people["admin"],
+        created_by=people[OGP_ADMIN],
         status="done",
         summary={
             "notes": [
@@ -226,7 +210,7 @@ def test_the_report_speaks_the_readers_language(client, people):
             ]
         },
     )
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     page = client.get(run.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1 September 2015" in page and "“Ended”" in page
 
@@ -250,7 +234,7 @@ def test_partial_dates_print_only_what_is_known():
 def test_the_commitment_page_shows_an_imported_month_as_a_month(
     client, people, django_capture_on_commit_callbacks
 ):
-    client.force_login(people["admin"])
+    people.sign_in(client, OGP_ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, dataset_bytes([latvia(**{"Start Date": "July 2015", "End Date": "2017"})]))
     client.logout()

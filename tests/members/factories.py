@@ -13,6 +13,7 @@ import factory
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ogp_platform import roles
 from ogp_platform.members import countries
 from ogp_platform.members.models import (
     Institution,
@@ -23,6 +24,7 @@ from ogp_platform.members.models import (
     Organisation,
     OrganisationMembership,
 )
+from ogp_platform.members.policies import ADMINISTER_ORGANISATION
 from tests.factories import UserFactory
 
 # National members take their country from this list in turn, so that each member of a test has
@@ -127,15 +129,26 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class OrganisationMembershipFactory(factory.django.DjangoModelFactory):
-    """An approved member of an organisation (pass `role` and `status` for others)."""
+    """An approved member of an organisation (pass `status` for others); with `admin=True`,
+    also one of its administrators (granted as the platform grants it, with its record)."""
 
     class Meta:
         model = OrganisationMembership
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
-    role = OrganisationMembership.Role.MEMBER
     status = OrganisationMembership.Status.APPROVED
+
+    @factory.post_generation
+    def admin(self, create, extracted, **kwargs):
+        if create and extracted:
+            roles.object_permission_grant(
+                actor=None,
+                user=self.user,
+                permission=ADMINISTER_ORGANISATION,
+                obj=self.organisation,
+            )
 
 
 class MemberRoleFactory(factory.django.DjangoModelFactory):

@@ -4,40 +4,34 @@ balance between government and civil society, and the warnings after six months 
 import datetime
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from ogp_platform.members import forum
 from ogp_platform.members.models import ForumMeeting, ForumSeat, RepositoryDocument
-from tests.factories import UserFactory
-from tests.members.factories import MemberFactory, MemberRoleFactory, OrganisationMembershipFactory
+from tests.people import (
+    ANONYMOUS,
+    CSO_MEMBER,
+    FORUM,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    POINT_OF_CONTACT,
+    USER,
+)
+from tests.queries import assert_queries_constant, get_ok
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-ROLES = ["anonymous", "user", "cso", "other_officer", "forum", "officer", "contact", "admin"]
-MANAGERS = {"forum", "officer", "contact", "admin"}
+ROLES = [ANONYMOUS, USER, CSO_MEMBER, OTHER_OFFICER, FORUM, OFFICER, POINT_OF_CONTACT, OGP_ADMIN]
+MANAGERS = {FORUM, OFFICER, POINT_OF_CONTACT, OGP_ADMIN}
 
 
 @pytest.fixture
-def member():
-    return MemberFactory()
-
-
-@pytest.fixture
-def people(member):
-    people = {"anonymous": AnonymousUser(), "user": UserFactory()}
-    people["cso"] = OrganisationMembershipFactory().user
-    people["other_officer"] = MemberRoleFactory(member=MemberFactory(), role="officer").user
-    for name, role in (("forum", "forum"), ("officer", "officer"), ("contact", "point_of_contact")):
-        people[name] = MemberRoleFactory(member=member, role=role).user
-    people["admin"] = UserFactory()
-    Group.objects.get(name="OGP admins").user_set.add(people["admin"])
-    return people
+def member(people):
+    return people.member
 
 
 def meeting(member, actor, days_ago):
@@ -55,8 +49,7 @@ def meeting(member, actor, days_ago):
 @pytest.mark.parametrize("role", ROLES)
 def test_recording_a_meeting(client, member, people, role):
     """The member's team, its forum members and OGP admins record meetings; no one else."""
-    if role != "anonymous":
-        client.force_login(people[role])
+    people.sign_in(client, role)
     url = reverse("members:forum_meeting_add", args=[member.slug])
     response = client.post(
         url,
@@ -71,7 +64,7 @@ def test_recording_a_meeting(client, member, people, role):
     )
     recorded = ForumMeeting.objects.filter(member=member).exists()
     assert recorded is (role in MANAGERS)
-    if role == "anonymous":
+    if role == ANONYMOUS:
         assert "/accounts/login/" in response["Location"]
     elif role not in MANAGERS:
         assert response.status_code == 403
@@ -79,8 +72,7 @@ def test_recording_a_meeting(client, member, people, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_adding_a_document(client, member, people, role):
-    if role != "anonymous":
-        client.force_login(people[role])
+    people.sign_in(client, role)
     client.post(
         reverse("members:document_add", args=[member.slug]),
         {
@@ -95,8 +87,7 @@ def test_adding_a_document(client, member, people, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_seats_and_rules(client, member, people, role):
-    if role != "anonymous":
-        client.force_login(people[role])
+    people.sign_in(client, role)
     client.post(
         reverse("members:forum_seat_add", args=[member.slug]),
         {"name": "Anna", "sector": "civil_society", "joined_on": "2026-01-01"},
@@ -114,17 +105,16 @@ def test_changing_and_removing_forum_records(client, member, people, role):
     seat = ForumSeat.objects.create(
         member=member, name="Anna", sector="civil_society", joined_on=datetime.date(2026, 1, 1)
     )
-    recorded = meeting(member, people["officer"], days_ago=5)
+    recorded = meeting(member, people[OFFICER], days_ago=5)
     document = RepositoryDocument.objects.create(
         member=member,
         title="Minutes",
         kind="minutes",
         dated=datetime.date(2026, 1, 1),
         url="https://gov.example/minutes",
-        added_by=people["officer"],
+        added_by=people[OFFICER],
     )
-    if role != "anonymous":
-        client.force_login(people[role])
+    people.sign_in(client, role)
     responses = [
         client.post(
             reverse("members:forum_seat_edit", args=[member.slug, seat.pk]),
@@ -152,7 +142,7 @@ def test_changing_and_removing_forum_records(client, member, people, role):
     for response in responses:
         if allowed:
             assert response.status_code == 302
-        elif role == "anonymous":
+        elif role == ANONYMOUS:
             assert "/accounts/login/" in response["Location"]
         else:
             assert response.status_code == 403
@@ -180,14 +170,14 @@ def test_the_forum_page_is_public_and_shows_the_balance(client, member, people):
 def test_warnings_after_six_months_without_a_meeting_or_a_document(client, member, people):
     """The member page warns when the forum has not met, or the repository has not grown, in
     the last six months; recent activity clears the warnings."""
-    meeting(member, people["officer"], days_ago=200)
+    meeting(member, people[OFFICER], days_ago=200)
     page = client.get(member.get_absolute_url()).content.decode()
     assert "has not met in the last six months" in page
     assert "The repository holds no document yet." in page
 
-    meeting(member, people["officer"], days_ago=10)
+    meeting(member, people[OFFICER], days_ago=10)
     forum.document_add(
-        actor=people["officer"],
+        actor=people[OFFICER],
         member=member,
         title="Draft",
         kind="draft",
@@ -202,12 +192,12 @@ def test_a_meeting_in_the_future_is_refused(member, people):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        meeting(member, people["officer"], days_ago=-3)
+        meeting(member, people[OFFICER], days_ago=-3)
     assert "held_on" in error.value.message_dict
 
 
 def test_a_document_needs_a_link_or_a_pdf(client, member, people):
-    client.force_login(people["officer"])
+    people.sign_in(client, OFFICER)
     url = reverse("members:document_add", args=[member.slug])
     response = client.post(url, {"title": "T", "kind": "report", "dated": "2026-10-01"})
     assert "either a link or a PDF" in response.content.decode()
@@ -220,16 +210,13 @@ def test_a_document_needs_a_link_or_a_pdf(client, member, people):
 
 
 def test_forum_page_queries_do_not_grow(client, member, people):
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("members:forum", args=[member.slug])).status_code == 200
-        return len(queries)
+    def more():
+        for days in range(6, 16):
+            meeting(member, people[OFFICER], days_ago=days)
+            ForumSeat.objects.create(
+                member=member, name=f"P{days}", sector="other", joined_on=datetime.date(2026, 1, 1)
+            )
 
-    meeting(member, people["officer"], days_ago=5)
-    first = count()
-    for days in range(6, 16):
-        meeting(member, people["officer"], days_ago=days)
-        ForumSeat.objects.create(
-            member=member, name=f"P{days}", sector="other", joined_on=datetime.date(2026, 1, 1)
-        )
-    assert count() == first
+    meeting(member, people[OFFICER], days_ago=5)
+    forum_page = reverse("members:forum", args=[member.slug])
+    assert_queries_constant(lambda _: get_ok(client, forum_page), None, more)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from ogp_platform.audit.selectors import Filters, log_page
 from ogp_platform.members import services
-from ogp_platform.members.models import Organisation, OrganisationMembership, OrganisationRename
+from ogp_platform.members.models import Organisation, OrganisationRename
 from ogp_platform.text import name_key
 from tests.factories import UserFactory
 from tests.members.factories import OrganisationFactory, OrganisationMembershipFactory
@@ -42,9 +42,7 @@ def ogp_admin():
 
 
 def admin_of(organisation):
-    return OrganisationMembershipFactory(
-        organisation=organisation, role=OrganisationMembership.Role.ADMIN
-    ).user
+    return OrganisationMembershipFactory(organisation=organisation, admin=True).user
 
 
 def edit_data(organisation, **changes):

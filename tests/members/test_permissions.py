@@ -11,11 +11,11 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from ogp_platform import roles
 from ogp_platform.members import services
 from ogp_platform.members.models import (
     Institution,
@@ -28,82 +28,39 @@ from ogp_platform.members.models import (
     OrganisationMembership,
     OrganisationRename,
 )
+from ogp_platform.members.policies import ADMINISTER_ORGANISATION
 from tests.factories import UserFactory
 from tests.members.factories import (
     InstitutionFactory,
     InvitationFactory,
-    MemberFactory,
     MemberRoleFactory,
     OnboardingFactory,
     OrganisationFactory,
     OrganisationMembershipFactory,
 )
+from tests.people import (
+    ANONYMOUS,
+    CSO_MEMBER,
+    OFFICER,
+    OGP_ADMIN,
+    ORG_ADMIN,
+    ORG_MEMBER,
+    OTHER_OFFICER,
+    OTHER_ORG_ADMIN,
+    POINT_OF_CONTACT,
+    USER,
+)
 
 pytestmark = pytest.mark.django_db
 
-# --- Actors --------------------------------------------------------------------------------
+# --- Actors (tests/people.py) -------------------------------------------------------------
+# "This member" and "this organisation" are those under test (the `member` and `organisation`
+# fixtures); a CSO member and another organisation's administrator belong to other ones.
 
-ANONYMOUS = "anonymous"  # the test client, not signed in
-USER = "user"  # signed in with a verified email, no role anywhere
-CSO_MEMBER = "cso_member"  # approved member of an organisation other than the one under test
-OFFICER = "officer"  # government officer of the member under test
-OTHER_OFFICER = "other_officer"  # government officer of another member
-OGP_ADMIN = "ogp_admin"  # in the group "OGP admins" (permission members.onboard_member)
-POINT_OF_CONTACT = "point_of_contact"  # point of contact of the member under test
-ORG_ADMIN = "org_admin"  # approved administrator of the organisation under test
-ORG_MEMBER = "org_member"  # approved member, not administrator, of the organisation under test
-OTHER_ORG_ADMIN = "other_org_admin"  # approved administrator of another organisation
 INVITEE = "invitee"  # the owner of the invited email address
 
 # Expected response: LOGIN is a redirect to the sign-in page, anything else a status code.
 LOGIN = "login"
-
-
-def make_actor(actor, *, member=None, organisation=None):
-    """Create the user who plays `actor` on `member` or `organisation`; None for anonymous."""
-    if actor == ANONYMOUS:
-        return None
-    if actor == USER:
-        return UserFactory()
-    if actor == CSO_MEMBER:
-        return OrganisationMembershipFactory().user
-    if actor == OFFICER:
-        assert member is not None
-        return MemberRoleFactory(member=member, role=MemberRole.Role.OFFICER).user
-    if actor == OTHER_OFFICER:
-        return MemberRoleFactory(role=MemberRole.Role.OFFICER).user
-    if actor == POINT_OF_CONTACT:
-        assert member is not None
-        return MemberRoleFactory(member=member, role=MemberRole.Role.POINT_OF_CONTACT).user
-    if actor == OGP_ADMIN:
-        user = UserFactory()
-        Group.objects.get(name="OGP admins").user_set.add(user)
-        return user
-    if actor == ORG_ADMIN:
-        assert organisation is not None
-        return OrganisationMembershipFactory(
-            organisation=organisation, role=OrganisationMembership.Role.ADMIN
-        ).user
-    if actor == ORG_MEMBER:
-        assert organisation is not None
-        return OrganisationMembershipFactory(organisation=organisation).user
-    if actor == OTHER_ORG_ADMIN:
-        return OrganisationMembershipFactory(role=OrganisationMembership.Role.ADMIN).user
-    raise ValueError(f"unknown actor {actor!r}")
-
-
-@pytest.fixture
-def sign_in(client):
-    """`sign_in(actor, member=…, organisation=…)` creates the actor, signs the client in as
-    them and returns the user (None for the anonymous visitor)."""
-
-    def sign_in(actor, *, member=None, organisation=None):
-        user = make_actor(actor, member=member, organisation=organisation)
-        if user is not None:
-            client.force_login(user)
-        return user
-
-    return sign_in
 
 
 def assert_response(response, expected, *, success_url=None):
@@ -127,16 +84,16 @@ def allowed(expected) -> bool:
 
 
 @pytest.fixture
-def member():
+def member(people):
     """An active national member."""
-    return MemberFactory()
+    return people.member
 
 
 @pytest.fixture
-def organisation(member):
+def organisation(people, member):
     """A civil-society organisation, partner of `member` (so "officer of this member" means an
     officer of a government the organisation works with)."""
-    organisation = OrganisationFactory()
+    organisation = people.organisation
     member.organisations.add(organisation)
     return organisation
 
@@ -185,9 +142,9 @@ TEAM_MANAGERS = [
 
 
 @pytest.mark.parametrize(("actor", "expected"), TEAM_MANAGERS)
-def test_edit_member_details(client, sign_in, member, actor, expected):
+def test_edit_member_details(client, people, member, actor, expected):
     """Only OGP admins and the member's points of contact edit the member's details."""
-    sign_in(actor, member=member)
+    people.sign_in(client, actor)
     response = client.post(
         member_url("edit", member),
         {
@@ -208,10 +165,10 @@ def test_edit_member_details(client, sign_in, member, actor, expected):
 
 @pytest.mark.parametrize(("actor", "expected"), TEAM_MANAGERS)
 def test_invite_to_the_team(
-    client, sign_in, member, actor, expected, django_capture_on_commit_callbacks
+    client, people, member, actor, expected, django_capture_on_commit_callbacks
 ):
     """Only OGP admins and the member's points of contact invite people to roles."""
-    user = sign_in(actor, member=member)
+    user = people.sign_in(client, actor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             member_url("team", member),
@@ -232,10 +189,10 @@ def test_invite_to_the_team(
 
 
 @pytest.mark.parametrize(("actor", "expected"), TEAM_MANAGERS)
-def test_remove_a_role(client, sign_in, member, actor, expected):
+def test_remove_a_role(client, people, member, actor, expected):
     """Only OGP admins and the member's points of contact remove someone's role."""
     role = MemberRoleFactory(member=member, role=MemberRole.Role.FORUM)
-    sign_in(actor, member=member)
+    people.sign_in(client, actor)
     response = client.post(member_url("role_remove", member, pk=role.pk))
     assert_response(response, expected, success_url=member_url("team", member))
     assert MemberRole.objects.filter(pk=role.pk).exists() is not allowed(expected)
@@ -243,12 +200,12 @@ def test_remove_a_role(client, sign_in, member, actor, expected):
 
 @pytest.mark.parametrize(("actor", "expected"), TEAM_MANAGERS)
 def test_resend_an_invitation(
-    client, sign_in, member, actor, expected, django_capture_on_commit_callbacks
+    client, people, member, actor, expected, django_capture_on_commit_callbacks
 ):
     """Only OGP admins and the member's points of contact send an invitation again."""
     invitation = InvitationFactory(member=member)
     old_digest = invitation.token_digest
-    sign_in(actor, member=member)
+    people.sign_in(client, actor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(member_url("invitation_resend", member, pk=invitation.pk))
     assert_response(response, expected, success_url=member_url("team", member))
@@ -263,10 +220,10 @@ def test_resend_an_invitation(
 
 
 @pytest.mark.parametrize(("actor", "expected"), TEAM_MANAGERS)
-def test_revoke_an_invitation(client, sign_in, member, actor, expected):
+def test_revoke_an_invitation(client, people, member, actor, expected):
     """Only OGP admins and the member's points of contact withdraw an invitation."""
     invitation = InvitationFactory(member=member)
-    user = sign_in(actor, member=member)
+    user = people.sign_in(client, actor)
     response = client.post(member_url("invitation_revoke", member, pk=invitation.pk))
     assert_response(response, expected, success_url=member_url("team", member))
     invitation.refresh_from_db()
@@ -294,9 +251,9 @@ INSTITUTION_MANAGERS = [
 
 
 @pytest.mark.parametrize(("actor", "expected"), INSTITUTION_MANAGERS)
-def test_add_an_institution(client, sign_in, member, actor, expected):
+def test_add_an_institution(client, people, member, actor, expected):
     """OGP admins, points of contact and officers of the member add its institutions."""
-    sign_in(actor, member=member)
+    people.sign_in(client, actor)
     response = client.post(
         member_url("institution_add", member),
         {"name": "Ministry of Justice", "kind": "ministry", "website": "https://tm.gov.example"},
@@ -307,10 +264,10 @@ def test_add_an_institution(client, sign_in, member, actor, expected):
 
 
 @pytest.mark.parametrize(("actor", "expected"), INSTITUTION_MANAGERS)
-def test_edit_an_institution(client, sign_in, member, actor, expected):
+def test_edit_an_institution(client, people, member, actor, expected):
     """OGP admins, points of contact and officers of the member edit its institutions."""
     institution = InstitutionFactory(member=member, name="Ministry of Finance")
-    sign_in(actor, member=member)
+    people.sign_in(client, actor)
     response = client.post(
         member_url("institution_edit", member, pk=institution.pk),
         {"name": "Ministry of Finance and Economy", "kind": "ministry", "website": ""},
@@ -338,9 +295,9 @@ STATUS_CHANGERS = [
 
 
 @pytest.mark.parametrize(("actor", "expected"), STATUS_CHANGERS)
-def test_change_the_status(client, sign_in, member, actor, expected):
+def test_change_the_status(client, people, member, actor, expected):
     """Only OGP admins change a member's status; who, when and why are recorded."""
-    user = sign_in(actor, member=member)
+    user = people.sign_in(client, actor)
     response = client.post(
         member_url("status", member),
         {"status": Member.Status.SUSPENDED, "reason": "Acted contrary to the OGP process."},
@@ -377,9 +334,9 @@ ONBOARDERS = [
 
 
 @pytest.mark.parametrize(("actor", "expected"), ONBOARDERS)
-def test_start_an_onboarding(client, sign_in, member, actor, expected):
+def test_start_an_onboarding(client, people, member, actor, expected):
     """Only OGP admins start onboarding a new member."""
-    user = sign_in(actor, member=member)
+    user = people.sign_in(client, actor)
     response = client.post(
         reverse("members:onboarding_start"),
         {"kind": "national", "name": "Moldova", "country": "MD", "region": "europe"},
@@ -397,9 +354,9 @@ def test_start_an_onboarding(client, sign_in, member, actor, expected):
 
 
 @pytest.mark.parametrize(("actor", "expected"), ONBOARDERS)
-def test_record_eligibility(client, sign_in, onboarding, actor, expected):
+def test_record_eligibility(client, people, onboarding, actor, expected):
     """Only OGP admins record the eligibility scores."""
-    sign_in(actor, member=onboarding.member)
+    people.of(member=onboarding.member).sign_in(client, actor)
     response = client.post(
         step_url("eligibility", onboarding),
         {
@@ -420,9 +377,9 @@ def test_record_eligibility(client, sign_in, onboarding, actor, expected):
 
 
 @pytest.mark.parametrize(("actor", "expected"), ONBOARDERS)
-def test_record_the_values_check(client, sign_in, onboarding, actor, expected):
+def test_record_the_values_check(client, people, onboarding, actor, expected):
     """Only OGP admins record the values check of a country."""
-    sign_in(actor, member=onboarding.member)
+    people.of(member=onboarding.member).sign_in(client, actor)
     response = client.post(
         step_url("values", onboarding), {"passed": "pass", "note": "Civic space is open."}
     )
@@ -434,9 +391,9 @@ def test_record_the_values_check(client, sign_in, onboarding, actor, expected):
         assert (onboarding.values_passed, onboarding.values_note) == (None, "")
 
 
-def test_the_values_check_does_not_exist_for_a_local_member(client, sign_in, local_onboarding):
+def test_the_values_check_does_not_exist_for_a_local_member(client, people, local_onboarding):
     """The values check applies to countries only: 404 for a local member, even to an admin."""
-    sign_in(OGP_ADMIN)
+    people.sign_in(client, OGP_ADMIN)
     response = client.post(step_url("values", local_onboarding), {"passed": "pass", "note": ""})
     assert response.status_code == 404
     local_onboarding.refresh_from_db()
@@ -444,9 +401,9 @@ def test_the_values_check_does_not_exist_for_a_local_member(client, sign_in, loc
 
 
 @pytest.mark.parametrize(("actor", "expected"), ONBOARDERS)
-def test_record_the_letter_of_intent(client, sign_in, onboarding, actor, expected):
+def test_record_the_letter_of_intent(client, people, onboarding, actor, expected):
     """Only OGP admins upload the letter of intent."""
-    sign_in(actor, member=onboarding.member)
+    people.of(member=onboarding.member).sign_in(client, actor)
     response = client.post(
         step_url("letter", onboarding), {"letter_date": "2026-11-02", "letter_file": pdf_upload()}
     )
@@ -461,29 +418,29 @@ def test_record_the_letter_of_intent(client, sign_in, onboarding, actor, expecte
 
 
 @pytest.mark.parametrize(("actor", "expected"), ONBOARDERS)
-def test_set_the_partners_of_a_local_member(client, sign_in, local_onboarding, actor, expected):
+def test_set_the_partners_of_a_local_member(client, people, local_onboarding, actor, expected):
     """Only OGP admins record a local member's non-governmental partners."""
     partner = OrganisationFactory()
-    sign_in(actor, member=local_onboarding.member)
+    people.of(member=local_onboarding.member).sign_in(client, actor)
     response = client.post(step_url("partners", local_onboarding), {"organisations": [partner.pk]})
     assert_response(response, expected, success_url=local_onboarding.get_absolute_url())
     partners = list(local_onboarding.member.organisations.all())
     assert partners == ([partner] if allowed(expected) else [])
 
 
-def test_the_partners_step_does_not_exist_for_a_national_member(client, sign_in, onboarding):
+def test_the_partners_step_does_not_exist_for_a_national_member(client, people, onboarding):
     """Partners are a step of local members only: 404 for a country, even to an admin."""
     partner = OrganisationFactory()
-    sign_in(OGP_ADMIN)
+    people.sign_in(client, OGP_ADMIN)
     response = client.post(step_url("partners", onboarding), {"organisations": [partner.pk]})
     assert response.status_code == 404
     assert not onboarding.member.organisations.exists()
 
 
 @pytest.mark.parametrize(("actor", "expected"), ONBOARDERS)
-def test_set_the_lead_agency(client, sign_in, onboarding, actor, expected):
+def test_set_the_lead_agency(client, people, onboarding, actor, expected):
     """Only OGP admins record the lead agency during onboarding (the `agency` form)."""
-    sign_in(actor, member=onboarding.member)
+    people.of(member=onboarding.member).sign_in(client, actor)
     response = client.post(
         step_url("contacts", onboarding),
         {"agency-lead_agency": "State Chancellery", "agency": ""},
@@ -495,10 +452,10 @@ def test_set_the_lead_agency(client, sign_in, onboarding, actor, expected):
 
 @pytest.mark.parametrize(("actor", "expected"), ONBOARDERS)
 def test_invite_a_point_of_contact_during_onboarding(
-    client, sign_in, onboarding, actor, expected, django_capture_on_commit_callbacks
+    client, people, onboarding, actor, expected, django_capture_on_commit_callbacks
 ):
     """Only OGP admins invite the points of contact during onboarding (the `invite` form)."""
-    sign_in(actor, member=onboarding.member)
+    people.of(member=onboarding.member).sign_in(client, actor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             step_url("contacts", onboarding),
@@ -555,10 +512,10 @@ def complete_onboarding(onboarding):
 
 
 @pytest.mark.parametrize(("actor", "expected"), ONBOARDERS)
-def test_activate_a_member(client, sign_in, complete_onboarding, actor, expected):
+def test_activate_a_member(client, people, complete_onboarding, actor, expected):
     """Only OGP admins activate a member at the end of its onboarding."""
     onboarding, member = complete_onboarding, complete_onboarding.member
-    sign_in(actor, member=member)
+    people.sign_in(client, actor)
     response = client.post(step_url("activation", onboarding))
     assert_response(response, expected, success_url=member.get_absolute_url())
     member.refresh_from_db()
@@ -572,10 +529,10 @@ def test_activate_a_member(client, sign_in, complete_onboarding, actor, expected
         assert (member.date_joined, onboarding.completed_at) == (None, None)
 
 
-def test_activating_an_incomplete_onboarding_re_renders_the_step(client, sign_in, onboarding):
+def test_activating_an_incomplete_onboarding_re_renders_the_step(client, people, onboarding):
     """Even an OGP admin cannot activate before the checklist is done: the page comes back
     (200) with the missing steps, and the member stays in onboarding."""
-    sign_in(OGP_ADMIN)
+    people.sign_in(client, OGP_ADMIN)
     response = client.post(step_url("activation", onboarding))
     assert response.status_code == 200
     assert "These steps are not done yet" in response.content.decode()
@@ -624,9 +581,9 @@ VERIFIERS = [
 
 
 @pytest.mark.parametrize(("actor", "expected"), SIGNED_IN)
-def test_register_an_organisation(client, sign_in, member, actor, expected):
+def test_register_an_organisation(client, people, member, actor, expected):
     """Everyone signed in registers organisations, and becomes the new one's administrator."""
-    user = sign_in(actor, member=member)
+    user = people.sign_in(client, actor)
     response = client.post(
         reverse("members:organisation_new"),
         {"name": "Open Data Collective", "kind": "cso", "country": "LV", "website": ""},
@@ -638,20 +595,21 @@ def test_register_an_organisation(client, sign_in, member, actor, expected):
     )
     registered = Organisation.objects.filter(name="Open Data Collective")
     if allowed(expected):
-        membership = OrganisationMembership.objects.get(organisation=registered.get())
-        assert (membership.user, membership.role, membership.status) == (
+        organisation = registered.get()
+        membership = OrganisationMembership.objects.get(organisation=organisation)
+        assert (membership.user, membership.status) == (
             user,
-            OrganisationMembership.Role.ADMIN,
             OrganisationMembership.Status.APPROVED,
         )
+        assert roles.holder_ids(ADMINISTER_ORGANISATION, organisation) == {user.pk}
     else:
         assert not registered.exists()
 
 
 @pytest.mark.parametrize(("actor", "expected"), ORGANISATION_ADMINS)
-def test_edit_an_organisation(client, sign_in, member, organisation, actor, expected):
+def test_edit_an_organisation(client, people, member, organisation, actor, expected):
     """Only OGP admins and the organisation's administrators edit its details."""
-    sign_in(actor, member=member, organisation=organisation)
+    people.sign_in(client, actor)
     response = client.post(
         organisation_url("organisation_edit", organisation),
         {
@@ -669,9 +627,9 @@ def test_edit_an_organisation(client, sign_in, member, organisation, actor, expe
 
 
 @pytest.mark.parametrize(("actor", "expected"), SIGNED_IN)
-def test_ask_to_join_an_organisation(client, sign_in, member, organisation, actor, expected):
+def test_ask_to_join_an_organisation(client, people, member, organisation, actor, expected):
     """Everyone signed in may ask to speak for an organisation; the request waits for approval."""
-    user = sign_in(actor, member=member, organisation=organisation)
+    user = people.sign_in(client, actor)
     response = client.post(
         organisation_url("organisation_join", organisation),
         {"message": "I lead the open data team."},
@@ -692,7 +650,7 @@ def test_ask_to_join_an_organisation(client, sign_in, member, organisation, acto
 @pytest.mark.parametrize(("actor", "expected"), ORGANISATION_ADMINS)
 def test_decide_a_membership_request(
     client,
-    sign_in,
+    people,
     member,
     organisation,
     actor,
@@ -703,7 +661,7 @@ def test_decide_a_membership_request(
     request = OrganisationMembershipFactory(
         organisation=organisation, status=OrganisationMembership.Status.PENDING
     )
-    user = sign_in(actor, member=member, organisation=organisation)
+    user = people.sign_in(client, actor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             organisation_url("membership_decide", organisation, pk=request.pk),
@@ -725,12 +683,12 @@ def test_decide_a_membership_request(
         assert mail.outbox == []
 
 
-def test_an_organisation_admin_refuses_a_request(client, sign_in, organisation):
+def test_an_organisation_admin_refuses_a_request(client, people, organisation):
     """`decision=refuse` refuses the request."""
     request = OrganisationMembershipFactory(
         organisation=organisation, status=OrganisationMembership.Status.PENDING
     )
-    sign_in(ORG_ADMIN, organisation=organisation)
+    people.sign_in(client, ORG_ADMIN)
     response = client.post(
         organisation_url("membership_decide", organisation, pk=request.pk),
         {"decision": "refuse"},
@@ -740,20 +698,51 @@ def test_an_organisation_admin_refuses_a_request(client, sign_in, organisation):
     assert request.status == OrganisationMembership.Status.REFUSED
 
 
+@pytest.mark.parametrize(("actor", "expected"), ORGANISATION_ADMINS)
+def test_organisation_administrators_made(client, people, member, organisation, actor, expected):
+    """Only OGP admins and the organisation's administrators make someone who speaks for it
+    one of its administrators."""
+    speaker = OrganisationMembershipFactory(organisation=organisation)
+    people.sign_in(client, actor)
+    response = client.post(
+        organisation_url("organisation_admin", organisation, pk=speaker.pk), {"grant": "1"}
+    )
+    assert_response(response, expected, success_url=organisation.get_absolute_url())
+    admins = roles.holder_ids(ADMINISTER_ORGANISATION, organisation)
+    assert (speaker.user_id in admins) is allowed(expected)
+
+
+@pytest.mark.parametrize(("actor", "expected"), ORGANISATION_ADMINS)
+def test_organisation_administrators_removed(client, people, member, organisation, actor, expected):
+    """Only OGP admins and the organisation's administrators take the role away; the person
+    still speaks for the organisation."""
+    OrganisationMembershipFactory(organisation=organisation, admin=True)
+    target = OrganisationMembershipFactory(organisation=organisation, admin=True)
+    people.sign_in(client, actor)
+    response = client.post(
+        organisation_url("organisation_admin", organisation, pk=target.pk), {"grant": "0"}
+    )
+    assert_response(response, expected, success_url=organisation.get_absolute_url())
+    admins = roles.holder_ids(ADMINISTER_ORGANISATION, organisation)
+    assert (target.user_id in admins) is not allowed(expected)
+    target.refresh_from_db()
+    assert target.status == OrganisationMembership.Status.APPROVED
+
+
 @pytest.mark.parametrize(("actor", "expected"), VERIFIERS)
-def test_verify_an_organisation(client, sign_in, member, organisation, actor, expected):
+def test_verify_an_organisation(client, people, member, organisation, actor, expected):
     """Only OGP admins mark an organisation as verified."""
-    sign_in(actor, member=member, organisation=organisation)
+    people.sign_in(client, actor)
     response = client.post(organisation_url("organisation_verify", organisation), {"verified": "1"})
     assert_response(response, expected, success_url=organisation.get_absolute_url())
     organisation.refresh_from_db()
     assert organisation.verified is allowed(expected)
 
 
-def test_an_ogp_admin_withdraws_the_verification(client, sign_in, organisation):
+def test_an_ogp_admin_withdraws_the_verification(client, people, organisation):
     """`verified=0` removes the mark."""
     Organisation.objects.filter(pk=organisation.pk).update(verified=True)
-    sign_in(OGP_ADMIN)
+    people.sign_in(client, OGP_ADMIN)
     response = client.post(organisation_url("organisation_verify", organisation), {"verified": "0"})
     assert response.status_code == 302
     organisation.refresh_from_db()
@@ -761,7 +750,7 @@ def test_an_ogp_admin_withdraws_the_verification(client, sign_in, organisation):
 
 
 @pytest.mark.parametrize(("actor", "expected"), VERIFIERS)
-def test_decide_a_rename(client, sign_in, member, organisation, actor, expected):
+def test_decide_a_rename(client, people, member, organisation, actor, expected):
     """Only OGP admins approve a verified organisation's new name: not even its own
     administrators, who asked for it."""
     Organisation.objects.filter(pk=organisation.pk).update(verified=True)
@@ -769,11 +758,9 @@ def test_decide_a_rename(client, sign_in, member, organisation, actor, expected)
         organisation=organisation,
         old_name=organisation.name,
         new_name="Open Contracting Watch",
-        requested_by=OrganisationMembershipFactory(
-            organisation=organisation, role=OrganisationMembership.Role.ADMIN
-        ).user,
+        requested_by=OrganisationMembershipFactory(organisation=organisation, admin=True).user,
     )
-    user = sign_in(actor, member=member, organisation=organisation)
+    user = people.sign_in(client, actor)
     url = organisation_url("organisation_rename", organisation, pk=rename.pk)
     # The page with the decision's form: to OGP admins only.
     assert_response(client.get(url), 200 if allowed(expected) else expected)
@@ -821,13 +808,13 @@ def invitation_token(member, django_capture_on_commit_callbacks):
 
 
 @pytest.mark.parametrize(("actor", "expected"), INVITATION_ACCEPTERS)
-def test_accept_an_invitation(client, sign_in, member, invitation_token, actor, expected):
+def test_accept_an_invitation(client, people, member, invitation_token, actor, expected):
     """Only the user who owns the invited address gets the role by accepting."""
     if actor == INVITEE:
         user = UserFactory(email=INVITED_EMAIL)
         client.force_login(user)
     else:
-        user = sign_in(actor, member=member)
+        user = people.sign_in(client, actor)
     roles_before = set(MemberRole.objects.values_list("pk", flat=True))
     response = client.post(reverse("members:invitation", kwargs={"token": invitation_token}))
     assert_response(response, expected, success_url=member.get_absolute_url())
@@ -843,7 +830,7 @@ def test_accept_an_invitation(client, sign_in, member, invitation_token, actor, 
         assert invitation.status == Invitation.Status.PENDING
         assert invitation.accepted_by is None
         page = response.content.decode()
-        if user is None:
+        if not user.is_authenticated:
             assert "To accept it, create your account with this address" in page
         else:
             assert f"This invitation was sent to {INVITED_EMAIL}." in page
@@ -852,32 +839,30 @@ def test_accept_an_invitation(client, sign_in, member, invitation_token, actor, 
 # === Objects of another member or organisation =============================================
 
 
-def test_a_point_of_contact_cannot_remove_a_role_on_another_member(client, sign_in, member):
+def test_a_point_of_contact_cannot_remove_a_role_on_another_member(client, people, member):
     """A role is looked up within the member of the URL: another member's role is not found."""
     elsewhere = MemberRoleFactory(role=MemberRole.Role.POINT_OF_CONTACT)
-    sign_in(POINT_OF_CONTACT, member=member)
+    people.sign_in(client, POINT_OF_CONTACT)
     response = client.post(member_url("role_remove", member, pk=elsewhere.pk))
     assert response.status_code == 404
     assert MemberRole.objects.filter(pk=elsewhere.pk).exists()
 
 
 @pytest.mark.parametrize("action", ["invitation_resend", "invitation_revoke"])
-def test_a_point_of_contact_cannot_touch_another_members_invitation(
-    client, sign_in, member, action
-):
+def test_a_point_of_contact_cannot_touch_another_members_invitation(client, people, member, action):
     """An invitation is looked up within the member of the URL."""
     elsewhere = InvitationFactory()
-    sign_in(POINT_OF_CONTACT, member=member)
+    people.sign_in(client, POINT_OF_CONTACT)
     response = client.post(member_url(action, member, pk=elsewhere.pk))
     assert response.status_code == 404
     elsewhere.refresh_from_db()
     assert (elsewhere.send_count, elsewhere.revoked_at) == (1, None)
 
 
-def test_an_officer_cannot_edit_another_members_institution(client, sign_in, member):
+def test_an_officer_cannot_edit_another_members_institution(client, people, member):
     """An institution is looked up within the member of the URL."""
     elsewhere = InstitutionFactory(name="Ministry of Interior")
-    sign_in(OFFICER, member=member)
+    people.sign_in(client, OFFICER)
     response = client.post(
         member_url("institution_edit", member, pk=elsewhere.pk),
         {"name": "Renamed", "kind": "ministry", "website": ""},
@@ -887,12 +872,10 @@ def test_an_officer_cannot_edit_another_members_institution(client, sign_in, mem
     assert elsewhere.name == "Ministry of Interior"
 
 
-def test_an_organisation_admin_cannot_decide_for_another_organisation(
-    client, sign_in, organisation
-):
+def test_an_organisation_admin_cannot_decide_for_another_organisation(client, people, organisation):
     """A request is looked up within the organisation of the URL."""
     elsewhere = OrganisationMembershipFactory(status=OrganisationMembership.Status.PENDING)
-    sign_in(ORG_ADMIN, organisation=organisation)
+    people.sign_in(client, ORG_ADMIN)
     response = client.post(
         organisation_url("membership_decide", organisation, pk=elsewhere.pk),
         {"decision": "approve"},
@@ -916,7 +899,7 @@ POST_ONLY_VIEWS = [
 
 @pytest.mark.parametrize("actor", [ANONYMOUS, OGP_ADMIN])
 @pytest.mark.parametrize("view", POST_ONLY_VIEWS)
-def test_post_only_views_answer_get_with_405(client, sign_in, member, organisation, view, actor):
+def test_post_only_views_answer_get_with_405(client, people, member, organisation, view, actor):
     """Views that change something accept POST only: a GET gets 405 and changes nothing."""
     role = MemberRoleFactory(member=member, role=MemberRole.Role.FORUM)
     invitation = InvitationFactory(member=member)
@@ -931,7 +914,7 @@ def test_post_only_views_answer_get_with_405(client, sign_in, member, organisati
         "membership_decide": organisation_url("membership_decide", organisation, pk=request.pk),
         "organisation_verify": organisation_url("organisation_verify", organisation),
     }
-    sign_in(actor)
+    people.sign_in(client, actor)
     response = client.get(urls[view], {"decision": "approve", "verified": "1"})
     assert response.status_code == 405
     assert response["Allow"] == "POST"

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from commitments.opendata import REGISTER_COLUMNS
 from ogp_platform.opendata import LICENCE_URL
+from participation.links import args_of
 from participation.models import Input
-from participation.selectors import content_type_of
 from participation.services.moderation import comment_hide
 from tests.factories import UserFactory
 from tests.members.factories import OrganisationFactory
@@ -124,7 +124,7 @@ def test_the_register_csv_has_the_documented_columns(client, register):
 def test_the_files_hold_the_inputs_the_public_report_lists(client, register):
     plan = register["plan"]
     report = client.get(
-        reverse("participation:register_report", args=[content_type_of(plan).pk, plan.pk])
+        reverse("participation:register_report", args=args_of(plan))
     ).content.decode()
     listed = {int(n) for n in re.findall(r'id="input-(\d+)"', report)}
     assert set(by_number(csv_records(client.get(url(plan))))) == listed
@@ -211,8 +211,7 @@ def test_the_register_json_has_licence_metadata_and_typed_values(client, registe
     data = json_file(client.get(url(plan, "json")))
     assert data["licence"]["url"] == LICENCE_URL
     assert data["source_url"] == (
-        "http://testserver"
-        + reverse("participation:register_report", args=[content_type_of(plan).pk, plan.pk])
+        "http://testserver" + reverse("participation:register_report", args=args_of(plan))
     )
     assert data["plan"]["plan_id"] == plan.identifier
     first = data["inputs"][0]

@@ -17,40 +17,15 @@ from participation.models import Comment, Consultation, Input
 from participation.services import comments as services
 from tests.factories import UserFactory
 from tests.members.factories import OrganisationFactory, OrganisationMembershipFactory
+from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 
 # --- Shared helpers ---------------------------------------------------------------------------
 
 
-def consultation_on(plan, state: str = "open") -> Consultation:
-    """A consultation on the plan: open now (since yesterday, for a week), scheduled (opens
-    tomorrow) or closed (last week)."""
-    now = timezone.now()
-    day = datetime.timedelta(days=1)
-    fields = {
-        "open": {"opens_at": now - day, "closes_at": now + 7 * day, "opened_at": now - day},
-        "scheduled": {"opens_at": now + day, "closes_at": now + 7 * day},
-        "closed": {
-            "opens_at": now - 14 * day,
-            "closes_at": now - 7 * day,
-            "opened_at": now - 14 * day,
-            "closed_at": now - 7 * day,
-        },
-    }[state]
-    return Consultation.objects.create(
-        space=plan,
-        member=plan.member,
-        title="Draft plan consultation",
-        rules="Be kind.",
-        questions="What should the plan do?",
-        created_by=plan.created_by,
-        **fields,
-    )
-
-
-def plan_in_consultation(state: str = "open"):
-    plan = ActionPlanFactory(status="cocreation", published=True)
-    consultation_on(plan, state)
+def plan_in_consultation(state: str = "open", **fields):
+    plan = ActionPlanFactory(status="cocreation", published=True, **fields)
+    ConsultationFactory(space=plan, state=state)
     return plan
 
 
@@ -241,7 +216,7 @@ def test_unverified_users_do_not_take_part():
 def test_nobody_comments_on_what_they_may_not_read():
     """A draft plan is visible only to its team: a stranger cannot comment on it."""
     plan = ActionPlanFactory(status="draft")
-    consultation_on(plan)
+    ConsultationFactory(space=plan)
     with pytest.raises(PermissionDenied):
         post(UserFactory(), plan)
 
@@ -461,4 +436,7 @@ def test_a_deleted_comment_no_longer_blocks_posting_it_again():
     author = UserFactory()
     comment = post(author, plan, "Typo-ridden")
     services.comment_delete(actor=author, comment=comment)
-    post(author, plan, "Typo-ridden")
+    again = post(author, plan, "Typo-ridden")
+    assert again.pk != comment.pk
+    assert (again.body, again.deleted_at) == ("Typo-ridden", None)
+    assert again.input.disposition == "pending"  # a new input in the register

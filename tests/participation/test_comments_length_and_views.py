@@ -11,22 +11,23 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from participation.links import args_of
 from participation.models import Comment
-from participation.selectors import content_type_of, current_consultation
+from participation.selectors import current_consultation
 from tests.factories import UserFactory
+from tests.participation.factories import CommentFactory
 from tests.participation.test_comments import plan_in_consultation, post
 from tests.plans.factories import CommitmentFactory
+from tests.queries import assert_queries_constant, get_ok
 
 pytestmark = pytest.mark.django_db
 
 
 def target_args(obj) -> list:
-    return [content_type_of(obj).pk, obj.pk]
+    return args_of(obj)
 
 
 def comment_boxes(html: str) -> list[str]:
@@ -92,17 +93,14 @@ def test_line_breaks_count_as_one_character_as_the_counter_counts_them(client):
 
 def thread(target, *, people, start=None):
     """Top-level comments by `people` in turn, a minute apart, oldest first."""
-    ct = content_type_of(target)
     consultation = current_consultation(target.plan if hasattr(target, "plan") else target)
     start = start or timezone.now() - datetime.timedelta(days=1)
     return [
-        Comment.objects.create(
-            target_type=ct,
-            target_id=target.pk,
+        CommentFactory(
+            target=target,
             consultation=consultation,
             author=person,
             body=f"Remark {n}",
-            body_html=f"<p>Remark {n}</p>",
             created_at=start + datetime.timedelta(minutes=n),
         )
         for n, person in enumerate(people)
@@ -119,15 +117,12 @@ def test_a_thread_reads_newest_first(client):
     plan = plan_in_consultation()
     first = thread(plan, people=[UserFactory() for _ in range(3)])[0]
     for word in ("one", "two"):
-        Comment.objects.create(
-            target_type=first.target_type,
-            target_id=plan.pk,
+        CommentFactory(
+            target=plan,
             consultation=first.consultation,
-            author=UserFactory(),
             parent=first,
             depth=1,
             body=f"Reply {word}",
-            body_html=f"<p>Reply {word}</p>",
         )
     html = client.get(plan.get_absolute_url()).content.decode()
     assert order_of_remarks(html) == ["Remark 0", "Reply one", "Reply two", "Remark 1", "Remark 2"]
@@ -187,13 +182,6 @@ def test_someone_who_has_not_written_here_gets_no_such_link(client):
     assert order_of_remarks(html) == ["Remark 0", "Remark 1", "Remark 2"]  # ignored
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.usefixtures("no_page_cache")
 @pytest.mark.parametrize("view", ["", "?comments_order=newest", "?comments_filter=mine"])
 def test_each_view_of_a_thread_costs_the_same_for_3_and_for_30_comments(client, view):
@@ -204,5 +192,4 @@ def test_each_view_of_a_thread_costs_the_same_for_3_and_for_30_comments(client, 
     thread(large, people=[me, UserFactory(), UserFactory()] * 10)
     client.force_login(me)
     client.get(small.get_absolute_url() + view)
-    counts = [count_queries(client, c.get_absolute_url() + view) for c in (small, large)]
-    assert counts[0] == counts[1], counts
+    assert_queries_constant(lambda c: get_ok(client, c.get_absolute_url() + view), small, large)

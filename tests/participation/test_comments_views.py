@@ -7,82 +7,41 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from participation.links import args_of
 from participation.models import Comment, CommentVote, Input
 from participation.selectors import content_type_of, current_consultation
 from participation.services import comments as services
 from tests.factories import UserFactory
 from tests.members.factories import (
-    MemberRoleFactory,
     OrganisationFactory,
     OrganisationMembershipFactory,
 )
+from tests.participation.factories import CommentFactory
 from tests.participation.test_comments import later, plan_in_consultation, post
+from tests.people import (
+    ANONYMOUS,
+    CSO_MEMBER,
+    MODERATOR,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    UNVERIFIED,
+    USER,
+)
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
+from tests.queries import assert_queries_constant, get_ok
 
 pytestmark = pytest.mark.django_db
 
-# --- Actors -----------------------------------------------------------------------------------
+# --- Actors (tests/people.py) ---------------------------------------------------------------------
 
-ANONYMOUS = "anonymous"
-UNVERIFIED = "unverified"
-PARTICIPANT = "participant"  # signed in with a verified email, no role anywhere
-CSO_MEMBER = "cso_member"  # approved member of an organisation
-OFFICER = "officer"  # government officer of the member that owns the plan
-OTHER_OFFICER = "other_officer"  # government officer of another member
-MODERATOR = "moderator"  # in the group "Moderators"
-OGP_ADMIN = "ogp_admin"  # in the group "OGP admins"
 AUTHOR = "author"  # the author of the comment under test
-ROLES = [
-    ANONYMOUS,
-    UNVERIFIED,
-    PARTICIPANT,
-    CSO_MEMBER,
-    OFFICER,
-    OTHER_OFFICER,
-    MODERATOR,
-    OGP_ADMIN,
-]
+ROLES = [ANONYMOUS, UNVERIFIED, USER, CSO_MEMBER, OFFICER, OTHER_OFFICER, MODERATOR, OGP_ADMIN]
 LOGIN = "login"
-
-
-def make_actor(actor, *, plan, author=None):
-    if actor == ANONYMOUS:
-        return None
-    if actor == UNVERIFIED:
-        return UserFactory(verified=False)
-    if actor == PARTICIPANT:
-        return UserFactory()
-    if actor == CSO_MEMBER:
-        return OrganisationMembershipFactory().user
-    if actor == OFFICER:
-        return MemberRoleFactory(member=plan.member, role="officer").user
-    if actor == OTHER_OFFICER:
-        return MemberRoleFactory(role="officer").user
-    if actor == MODERATOR:
-        user = UserFactory()
-        Group.objects.get(name="Moderators").user_set.add(user)
-        return user
-    if actor == OGP_ADMIN:
-        user = UserFactory()
-        Group.objects.get(name="OGP admins").user_set.add(user)
-        return user
-    if actor == AUTHOR:
-        return author
-    raise ValueError(actor)
-
-
-def sign_in(client, actor, *, plan, author=None):
-    user = make_actor(actor, plan=plan, author=author)
-    if user is not None:
-        client.force_login(user)
-    return user
 
 
 def assert_response(response, expected):
@@ -96,13 +55,11 @@ def assert_response(response, expected):
 
 
 def post_url(target) -> str:
-    return reverse("participation:comment_post", args=[content_type_of(target).pk, target.pk])
+    return reverse("participation:comment_post", args=args_of(target))
 
 
 def discussion_url(target) -> str:
-    return reverse(
-        "participation:comments_discussion", args=[content_type_of(target).pk, target.pk]
-    )
+    return reverse("participation:comments_discussion", args=args_of(target))
 
 
 # --- Permission matrix ------------------------------------------------------------------------
@@ -110,7 +67,7 @@ def discussion_url(target) -> str:
 TAKE_PART = {
     ANONYMOUS: LOGIN,
     UNVERIFIED: 403,
-    PARTICIPANT: 302,
+    USER: 302,
     CSO_MEMBER: 302,
     OFFICER: 302,
     OTHER_OFFICER: 302,
@@ -120,11 +77,11 @@ TAKE_PART = {
 
 
 @pytest.mark.parametrize("actor", ROLES)
-def test_post_permissions(client, actor):
+def test_post_permissions(client, people, actor):
     """Everyone signed in with a verified email comments while the consultation is open."""
-    plan = plan_in_consultation()
+    plan = plan_in_consultation(member=people.member)
     commitment = CommitmentFactory(plan=plan)
-    sign_in(client, actor, plan=plan)
+    people.sign_in(client, actor)
     response = client.post(
         post_url(commitment), {"body": "More open data.", "next": commitment.get_absolute_url()}
     )
@@ -139,10 +96,10 @@ def test_post_permissions(client, actor):
 
 
 @pytest.mark.parametrize("actor", ROLES)
-def test_reply_permissions(client, actor):
-    plan = plan_in_consultation()
+def test_reply_permissions(client, people, actor):
+    plan = plan_in_consultation(member=people.member)
     top = post(UserFactory(), plan, "Top")
-    sign_in(client, actor, plan=plan)
+    people.sign_in(client, actor)
     response = client.post(
         reverse("participation:comment_reply", args=[top.pk]),
         {"body": "An answer.", "next": plan.get_absolute_url()},
@@ -155,12 +112,15 @@ CHANGE_OWN = dict.fromkeys(ROLES, 403) | {ANONYMOUS: LOGIN, AUTHOR: 302}
 
 
 @pytest.mark.parametrize("actor", [*ROLES, AUTHOR])
-def test_edit_permissions(client, actor):
+def test_edit_permissions(client, people, actor):
     """Only the author edits; moderators hide instead (that is moderation's)."""
-    plan = plan_in_consultation()
+    plan = plan_in_consultation(member=people.member)
     author = UserFactory()
     comment = post(author, plan, "Frist")
-    sign_in(client, actor, plan=plan, author=author)
+    if actor == AUTHOR:
+        client.force_login(author)
+    else:
+        people.sign_in(client, actor)
     url = reverse("participation:comment_edit", args=[comment.pk])
     assert_response(client.get(url), 200 if CHANGE_OWN[actor] == 302 else CHANGE_OWN[actor])
     response = client.post(url, {"body": "First", "next": plan.get_absolute_url()})
@@ -170,11 +130,14 @@ def test_edit_permissions(client, actor):
 
 
 @pytest.mark.parametrize("actor", [*ROLES, AUTHOR])
-def test_delete_permissions(client, actor):
-    plan = plan_in_consultation()
+def test_delete_permissions(client, people, actor):
+    plan = plan_in_consultation(member=people.member)
     author = UserFactory()
     comment = post(author, plan, "Regrettable")
-    sign_in(client, actor, plan=plan, author=author)
+    if actor == AUTHOR:
+        client.force_login(author)
+    else:
+        people.sign_in(client, actor)
     url = reverse("participation:comment_delete", args=[comment.pk])
     assert_response(client.get(url), 200 if CHANGE_OWN[actor] == 302 else CHANGE_OWN[actor])
     response = client.post(url, {"next": plan.get_absolute_url()})
@@ -194,10 +157,9 @@ def test_comments_on_an_unreadable_plan_are_not_found(client):
 def test_a_url_naming_something_not_participable_is_not_found(client):
     user = UserFactory()
     client.force_login(user)
-    url = reverse("participation:comments_discussion", args=[content_type_of(user).pk, user.pk])
-    assert client.get(url).status_code == 404
-    url = reverse("participation:comments_discussion", args=[999999, 1])
-    assert client.get(url).status_code == 404
+    assert client.get(f"/comments/user/{user.pk}/").status_code == 404
+    assert client.get(f"/comments/{content_type_of(user).pk}/{user.pk}/").status_code == 404
+    assert client.get("/comments/999999/1/").status_code == 404
 
 
 # --- CSRF -------------------------------------------------------------------------------------
@@ -360,32 +322,27 @@ def test_pagination_of_top_level_comments(client):
     """Twenty top-level comments a page, oldest first, each with its replies; the links keep
     the anchor of the section."""
     plan = plan_in_consultation()
-    ct = content_type_of(plan)
     consultation = current_consultation(plan)
     author = UserFactory()
     start = timezone.now() - datetime.timedelta(hours=2)
     Comment.objects.bulk_create(
-        Comment(
-            target_type=ct,
-            target_id=plan.pk,
+        CommentFactory.build(
+            target=plan,
             consultation=consultation,
             author=author,
             body=f"Number {n:02d}",
-            body_html=f"<p>Number {n:02d}</p>",
             created_at=start + datetime.timedelta(minutes=n),
         )
         for n in range(25)
     )
     last = Comment.objects.get(body="Number 24")
-    Comment.objects.create(
-        target_type=ct,
-        target_id=plan.pk,
+    CommentFactory(
+        target=plan,
         consultation=consultation,
         author=author,
         parent=last,
         depth=1,
         body="Reply to 24",
-        body_html="<p>Reply to 24</p>",
     )
     html = client.get(plan.get_absolute_url()).content.decode()
     assert "Number 00" in html and "Number 19" in html and "Number 20" not in html
@@ -398,17 +355,14 @@ def test_pagination_of_top_level_comments(client):
 
 def test_after_posting_one_lands_on_the_page_of_the_comment(client):
     plan = plan_in_consultation()
-    ct = content_type_of(plan)
     consultation = current_consultation(plan)
     other = UserFactory()
     Comment.objects.bulk_create(
-        Comment(
-            target_type=ct,
-            target_id=plan.pk,
+        CommentFactory.build(
+            target=plan,
             consultation=consultation,
             author=other,
             body=f"n{n}",
-            body_html="",
             created_at=timezone.now() - datetime.timedelta(hours=1),
         )
         for n in range(20)
@@ -538,7 +492,6 @@ def test_milestones_are_discussed_on_a_page_of_their_own(client):
 
 def fill_thread(target, top_level: int) -> None:
     """`top_level` comments, each with a reply that has a reply, and an up-vote on each."""
-    ct = content_type_of(target)
     consultation = current_consultation(target.plan)
     authors = [UserFactory() for _ in range(3)]
     membership = OrganisationMembershipFactory(user=authors[0])
@@ -546,9 +499,8 @@ def fill_thread(target, top_level: int) -> None:
 
     def batch(parents, depth):
         return Comment.objects.bulk_create(
-            Comment(
-                target_type=ct,
-                target_id=target.pk,
+            CommentFactory.build(
+                target=target,
                 consultation=consultation,
                 author=authors[depth],
                 organisation=membership.organisation if depth == 0 else None,
@@ -570,27 +522,18 @@ def fill_thread(target, top_level: int) -> None:
     )
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.usefixtures("no_page_cache")
 @pytest.mark.parametrize("actor", [ANONYMOUS, CSO_MEMBER, OFFICER])
-def test_the_commitment_page_costs_the_same_with_50_and_500_comments(client, actor):
+def test_the_commitment_page_costs_the_same_with_50_and_500_comments(client, people, actor):
     """The commitment page, with its comments section, makes the same number of queries with
     50 comments as with 500 (a third top-level, each with a reply and a reply to that)."""
-    plan = plan_in_consultation()
+    plan = plan_in_consultation(member=people.member)
     small, large = CommitmentFactory(plan=plan), CommitmentFactory(plan=plan)
     fill_thread(small, 17)  # 51 comments
     fill_thread(large, 167)  # 501 comments
-    if actor != ANONYMOUS:
-        sign_in(client, actor, plan=plan)
+    people.sign_in(client, actor)
     client.get(small.get_absolute_url())  # content types are cached once per process
-    counts = [count_queries(client, c.get_absolute_url()) for c in (small, large)]
-    assert counts[0] == counts[1], counts
+    assert_queries_constant(lambda c: get_ok(client, c.get_absolute_url()), small, large)
     html = client.get(large.get_absolute_url()).content.decode()
     assert html.count('class="comment comment--depth-0"') == 20
     assert html.count('class="comment comment--depth-2"') == 20
@@ -606,5 +549,4 @@ def test_the_milestone_discussion_page_costs_the_same_whatever_its_comments(clie
     fill_thread(large, 40)
     client.force_login(UserFactory())
     client.get(discussion_url(small))
-    counts = [count_queries(client, discussion_url(m)) for m in (small, large)]
-    assert counts[0] == counts[1], counts
+    assert_queries_constant(lambda m: get_ok(client, discussion_url(m)), small, large)

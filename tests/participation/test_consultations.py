@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from participation.models import Consultation
-from participation.selectors import content_type_of, current_consultation
+from participation.selectors import current_consultation
 from participation.services.consultations import (
     consultation_close,
     consultation_create,
@@ -20,6 +20,7 @@ from participation.services.consultations import (
 )
 from tests.factories import UserFactory
 from tests.members.factories import MemberRoleFactory
+from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,21 +40,13 @@ def officer(plan):
 
 
 def schedule(plan, **fields) -> Consultation:
-    """A consultation written directly (no rules checked), for setting up a state."""
-    now = timezone.now()
+    """A consultation written directly (no rules checked), for setting up a state: scheduled
+    unless `opened_at` (and `closed_at`) say otherwise."""
     values = {
-        "space_type": content_type_of(plan),
-        "space_id": plan.pk,
-        "member": plan.member,
-        "title": "Consultation on the draft plan",
         "rules": "Everyone with a verified account may comment.",
         "questions": "What should the plan change?",
-        "opens_at": now + DAY,
-        "closes_at": now + 10 * DAY,
-        "created_by": UserFactory(),
     }
-    values.update(fields)
-    return Consultation.objects.create(**values)
+    return ConsultationFactory(space=plan, state="scheduled", **{**values, **fields})
 
 
 def create(actor, plan, **fields):

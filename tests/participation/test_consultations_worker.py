@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from ogp_platform.celery import app
 from participation.models import Consultation
-from participation.selectors import content_type_of
 from participation.tasks import consultations_tick
-from tests.factories import UserFactory
+from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory
 
 
@@ -29,27 +28,18 @@ def test_a_real_worker_opens_a_due_consultation_and_closes_a_finished_one(real_w
     now = timezone.now()
     plan = ActionPlanFactory(status="cocreation", published=True)
     other = ActionPlanFactory(status="cocreation", published=True)
-    common = {
-        "member": plan.member,
-        "space_type": content_type_of(plan),
-        "rules": "Be kind.",
-        "questions": "What is missing?",
-        "created_by": UserFactory(),
-    }
-    due = Consultation.objects.create(
-        space_id=plan.pk,
+    due = ConsultationFactory(
+        space=plan,
+        state="scheduled",
         title="Due to open",
         opens_at=now - datetime.timedelta(minutes=1),
         closes_at=now + datetime.timedelta(days=7),
-        **common,
     )
-    finished = Consultation.objects.create(
-        space_id=other.pk,
+    finished = ConsultationFactory(
+        space=other,
         title="Due to close",
         opens_at=now - datetime.timedelta(days=7),
-        opened_at=now - datetime.timedelta(days=7),
         closes_at=now - datetime.timedelta(minutes=1),
-        **common,
     )
 
     assert consultations_tick.delay().get(timeout=30) == {"opened": 1, "closed": 1}

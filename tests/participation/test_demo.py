@@ -15,6 +15,7 @@ from action_plans.selectors import plan_submission_checklist
 from ogp_platform.members.models import OrganisationMembership
 from participation import selectors
 from participation.demo import CITIZEN_PASSWORD, CITIZENS, CONSULTATION
+from participation.links import args_of
 from participation.models import (
     Comment,
     CommentVote,
@@ -244,9 +245,7 @@ def test_the_plan_page_shows_the_consultation_and_comments_to_anonymous_visitors
     assert "Ļoti svarīgi, lai dati būtu mašīnlasāmi" in page
     assert "Sign in to vote" in page
 
-    report = reverse(
-        "participation:register_report", args=[selectors.content_type_of(space).pk, space.pk]
-    )
+    report = reverse("participation:register_report", args=args_of(space))
     response = client.get(report)
     assert response.status_code == 200
     page = response.content.decode()

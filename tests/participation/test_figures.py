@@ -10,7 +10,7 @@ from participation.figures import participation_figures
 from participation.models import Input, Vote
 from participation.selectors import content_type_of
 from tests.factories import UserFactory
-from tests.participation.test_votes import comment_on, consultation_on
+from tests.participation.factories import CommentFactory, ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +37,10 @@ def test_figures_count_people_once_across_comments_and_votes():
     plan = ActionPlanFactory(status="cocreation", published=True)
     commitment = CommitmentFactory(plan=plan)
     elsewhere = CommitmentFactory()  # another plan: not counted
-    consultation = consultation_on(plan)
+    consultation = ConsultationFactory(space=plan)
     anna, bruno, carla = UserFactory(), UserFactory(), UserFactory()
-    comment_on(plan, consultation, author=anna)
-    comment_on(commitment, consultation, author=anna)
+    CommentFactory(target=plan, consultation=consultation, author=anna)
+    CommentFactory(target=commitment, consultation=consultation, author=anna)
     vote(commitment, anna, 1)
     vote(commitment, bruno, -1)
     vote(elsewhere, carla, 1)
@@ -69,11 +69,11 @@ def test_figures_count_people_once_across_comments_and_votes():
 
 def test_figures_are_cached_for_a_minute_and_shown_on_the_plan_page(client):
     plan = ActionPlanFactory(status="cocreation", published=True)
-    consultation = consultation_on(plan)
-    comment_on(plan, consultation)
+    consultation = ConsultationFactory(space=plan)
+    CommentFactory(target=plan, consultation=consultation)
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "Participation in figures" in page
-    comment_on(plan, consultation)
+    CommentFactory(target=plan, consultation=consultation)
     assert participation_figures(plan).comments == 1  # cached
     assert participation_figures(plan, fresh=True).comments == 2
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from action_plans import services as plan_services
 from participation.models import Consultation
-from participation.selectors import content_type_of
 from tests.members.factories import MemberRoleFactory
+from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,16 +17,11 @@ pytestmark = pytest.mark.django_db
 
 def consultation(plan, officer, *, opens, closes, opened=False):
     now = timezone.now()
-    return Consultation.objects.create(
-        space_type=content_type_of(plan),
-        space_id=plan.pk,
-        member=plan.member,
-        title="Consultation",
-        rules="Be kind.",
-        questions="What should the plan do?",
+    return ConsultationFactory(
+        space=plan,
+        state="open" if opened else "scheduled",
         opens_at=now + datetime.timedelta(days=opens),
         closes_at=now + datetime.timedelta(days=closes),
-        opened_at=now if opened else None,
         created_by=officer,
     )
 

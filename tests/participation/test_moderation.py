@@ -4,8 +4,6 @@ record, restoring it, dismissing reports; the queue, the record, and the comment
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,8 +15,9 @@ from participation.services.moderation import (
     comment_restore,
 )
 from tests.factories import UserFactory
-from tests.participation.test_votes import comment_on, consultation_on
+from tests.participation.factories import CommentFactory, ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
+from tests.queries import assert_queries_constant, get_ok
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +36,12 @@ def commitment(plan):
 
 @pytest.fixture
 def consultation(plan):
-    return consultation_on(plan)
+    return ConsultationFactory(space=plan)
 
 
 @pytest.fixture
 def comment(commitment, consultation):
-    return comment_on(commitment, consultation)
+    return CommentFactory(target=commitment, consultation=consultation)
 
 
 @pytest.fixture
@@ -133,10 +132,12 @@ def test_hiding_twice_restoring_a_visible_comment_or_hiding_a_deleted_one_is_ref
     comment_hide(actor=moderator, comment=comment, reason="Spam.")
     with pytest.raises(ValidationError):
         comment_hide(actor=moderator, comment=comment, reason="Spam again.")
-    visible = comment_on(commitment, consultation)
+    visible = CommentFactory(target=commitment, consultation=consultation)
     with pytest.raises(ValidationError):
         comment_restore(actor=moderator, comment=visible, reason="Fine.")
-    deleted = comment_on(commitment, consultation, deleted_at=timezone.now())
+    deleted = CommentFactory(
+        target=commitment, consultation=consultation, deleted_at=timezone.now()
+    )
     with pytest.raises(ValidationError):
         comment_hide(actor=moderator, comment=deleted, reason="Spam.")
 
@@ -209,12 +210,14 @@ def report_some(comment, *reasons):
 def test_the_queue_lists_reported_comments_newest_report_first_with_reasons_and_counts(
     client, commitment, consultation, moderator
 ):
-    older = comment_on(commitment, consultation, body="Buy cheap watches")
-    newer = comment_on(commitment, consultation, body="You are all idiots")
-    quiet = comment_on(commitment, consultation, body="A fine comment")
+    older = CommentFactory(target=commitment, consultation=consultation, body="Buy cheap watches")
+    newer = CommentFactory(target=commitment, consultation=consultation, body="You are all idiots")
+    quiet = CommentFactory(target=commitment, consultation=consultation, body="A fine comment")
     report_some(older, "spam", "spam", "off_topic")
     report_some(newer, "abuse")
-    resolved = comment_on(commitment, consultation, body="Reported, then dismissed")
+    resolved = CommentFactory(
+        target=commitment, consultation=consultation, body="Reported, then dismissed"
+    )
     report_some(resolved, "spam")
     comment_reports_dismiss(actor=moderator, comment=resolved)
     client.force_login(moderator)
@@ -248,23 +251,16 @@ def test_the_queue_costs_the_same_queries_for_3_and_for_20_comments(
     def fill(count):
         for index in range(count):
             target = (plan, commitment, milestone)[index % 3]
-            report_some(comment_on(target, consultation), "spam", "abuse")
-
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("participation:moderation_queue")).status_code == 200
-        return len(captured)
+            report_some(CommentFactory(target=target, consultation=consultation), "spam", "abuse")
 
     client.force_login(moderator)
-    fill(3)
-    small = queries()
-    fill(17)
-    assert queries() == small
+    queue = reverse("participation:moderation_queue")
+    assert_queries_constant(lambda _: get_ok(client, queue), lambda: fill(3), lambda: fill(17))
 
 
 def test_the_queue_paginates(client, commitment, consultation, moderator):
     for _ in range(25):
-        report_some(comment_on(commitment, consultation), "spam")
+        report_some(CommentFactory(target=commitment, consultation=consultation), "spam")
     client.force_login(moderator)
     first = client.get(reverse("participation:moderation_queue")).content.decode()
     assert "Page 1 of 2" in first
@@ -314,7 +310,7 @@ def test_the_report_page_shows_its_form_errors(client, comment):
 
 
 def test_user_text_is_escaped_on_the_moderation_pages(client, commitment, consultation, moderator):
-    comment = comment_on(commitment, consultation)
+    comment = CommentFactory(target=commitment, consultation=consultation)
     Report.objects.create(comment=comment, reporter=UserFactory(), reason="spam", note=XSS)
     client.force_login(moderator)
     for url in (

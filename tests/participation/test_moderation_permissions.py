@@ -13,24 +13,35 @@ from django.utils import timezone
 
 from participation.models import ModerationAction, Report
 from tests.factories import UserFactory
-from tests.participation.test_votes import ROLES, build_people, comment_on, consultation_on
+from tests.participation.factories import CommentFactory, ConsultationFactory
+from tests.people import (
+    ANONYMOUS,
+    CSO_MEMBER,
+    MODERATOR,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    UNVERIFIED,
+    USER,
+)
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
-REPORTERS = set(ROLES) - {"anonymous", "unverified"}
-MODERATORS = {"moderator"}
+ROLES = [ANONYMOUS, UNVERIFIED, USER, CSO_MEMBER, OFFICER, OTHER_OFFICER, MODERATOR, OGP_ADMIN]
+REPORTERS = set(ROLES) - {ANONYMOUS, UNVERIFIED}
+MODERATORS = {MODERATOR}
 
 
 @pytest.fixture
-def world():
-    plan = ActionPlanFactory(status="cocreation", published=True)
+def world(people):
+    plan = ActionPlanFactory(member=people.member, status="cocreation", published=True)
     commitment = CommitmentFactory(plan=plan)
-    consultation = consultation_on(plan)
-    comment = comment_on(commitment, consultation)
-    hidden = comment_on(
-        commitment,
-        consultation,
+    consultation = ConsultationFactory(space=plan)
+    comment = CommentFactory(target=commitment, consultation=consultation)
+    hidden = CommentFactory(
+        target=commitment,
+        consultation=consultation,
         hidden_at=timezone.now(),
         hidden_by=UserFactory(),
         hidden_reason="Spam.",
@@ -40,17 +51,11 @@ def world():
         "commitment": commitment,
         "comment": comment,
         "hidden": hidden,
-        "people": build_people(plan.member),
     }
 
 
-def login(client, person):
-    if person.is_authenticated:
-        client.force_login(person)
-
-
 def assert_allowed(response, role, allowed: set, ok: int):
-    if role == "anonymous":
+    if role == ANONYMOUS:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     elif role in allowed:
         assert response.status_code == ok
@@ -59,9 +64,8 @@ def assert_allowed(response, role, allowed: set, ok: int):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_reporting_a_comment(client, world, role):
-    person, comment = world["people"][role], world["comment"]
-    login(client, person)
+def test_reporting_a_comment(client, people, world, role):
+    person, comment = people.sign_in(client, role), world["comment"]
     url = reverse("participation:comment_report", args=[comment.pk])
     assert_allowed(client.get(url), role, REPORTERS, 200)
     assert_allowed(client.post(url, {"reason": "abuse"}), role, REPORTERS, 302)
@@ -78,15 +82,15 @@ def test_the_author_does_not_report_their_own_comment(client, world):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", ["moderation_queue", "moderation_record", "moderation_comment"])
-def test_the_moderation_pages(client, world, role, page):
-    login(client, world["people"][role])
+def test_the_moderation_pages(client, people, world, role, page):
+    people.sign_in(client, role)
     args = [world["comment"].pk] if page == "moderation_comment" else []
     assert_allowed(client.get(reverse(f"participation:{page}", args=args)), role, MODERATORS, 200)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_hiding_restoring_and_dismissing(client, world, role):
-    login(client, world["people"][role])
+def test_hiding_restoring_and_dismissing(client, people, world, role):
+    people.sign_in(client, role)
     comment, hidden = world["comment"], world["hidden"]
     response = client.post(
         reverse("participation:comment_reports_dismiss", args=[comment.pk]),
@@ -111,8 +115,8 @@ def test_hiding_restoring_and_dismissing(client, world, role):
     )
 
 
-def test_moderation_views_answer_only_posts_and_enforce_csrf(world):
-    moderator = world["people"]["moderator"]
+def test_moderation_views_answer_only_posts_and_enforce_csrf(world, people):
+    moderator = people[MODERATOR]
     client = Client(enforce_csrf_checks=True)
     client.force_login(moderator)
     for name in ("comment_hide", "comment_restore", "comment_reports_dismiss"):
@@ -121,13 +125,13 @@ def test_moderation_views_answer_only_posts_and_enforce_csrf(world):
         assert client.post(url, {"hide-reason": "x", "restore-reason": "x"}).status_code == 403
     assert not ModerationAction.objects.exists()
     url = reverse("participation:comment_report", args=[world["comment"].pk])
-    client.force_login(world["people"]["participant"])
+    people.sign_in(client, USER)
     assert client.post(url, {"reason": "spam"}).status_code == 403
     assert Report.objects.count() == 1
 
 
 def test_nobody_reports_a_comment_on_a_plan_they_may_not_read(client):
     draft = ActionPlanFactory()
-    comment = comment_on(draft, consultation_on(draft))
+    comment = CommentFactory(consultation=ConsultationFactory(space=draft))
     client.force_login(UserFactory())
     assert client.get(reverse("participation:comment_report", args=[comment.pk])).status_code == 404

@@ -20,7 +20,8 @@ from django.utils import timezone, translation
 
 from action_plans.models import ActionPlan
 from participation import tasks
-from participation.models import Consultation, Follow, Input, Notification, NotificationSetting
+from participation.links import args_of
+from participation.models import Follow, Input, Notification, NotificationSetting
 from participation.selectors import content_type_of
 from participation.services import comments as comment_services
 from participation.services import consultations as consultation_services
@@ -30,6 +31,7 @@ from participation.services import register as register_services
 from participation.services.moderation import comment_hide
 from tests.factories import UserFactory
 from tests.members.factories import MemberRoleFactory
+from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,18 +42,6 @@ Frequency = NotificationSetting.Frequency
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _consultation(plan, **fields):
-    return Consultation.objects.create(
-        space=plan,
-        member=plan.member,
-        title="Consultation on the draft plan",
-        rules="Be kind.",
-        questions="What should the plan do?",
-        created_by=plan.created_by,
-        **fields,
-    )
 
 
 def follow(user, target):
@@ -81,12 +71,7 @@ def delivering(django_capture_on_commit_callbacks):
 @pytest.fixture
 def plan():
     plan = ActionPlanFactory(status="cocreation", published=True)
-    _consultation(
-        plan,
-        opens_at=timezone.now() - DAY,
-        closes_at=timezone.now() + 7 * DAY,
-        opened_at=timezone.now() - DAY,
-    )
+    ConsultationFactory(space=plan)
     return plan
 
 
@@ -150,9 +135,8 @@ def test_comments_on_a_milestone_reach_its_followers_with_a_link_to_its_discussi
     with django_capture_on_commit_callbacks(execute=True):
         comment = post(UserFactory(), milestone)
     (message,) = mail.outbox
-    ct = content_type_of(milestone).pk
     assert (
-        f"{settings.SITE_URL}/comments/{ct}/{milestone.pk}/?comments_page=1#comment-{comment.pk}"
+        f"{settings.SITE_URL}/comments/milestone/{milestone.pk}/?comments_page=1#comment-{comment.pk}"
         in message.body
     )
 
@@ -194,7 +178,9 @@ def test_an_officer_responding_to_their_own_comment_is_not_told(plan, officer):
 
 def scheduled(plan):
     now = timezone.now()
-    return _consultation(plan, opens_at=now + DAY, closes_at=now + 3 * DAY)
+    return ConsultationFactory(
+        space=plan, state="scheduled", opens_at=now + DAY, closes_at=now + 3 * DAY
+    )
 
 
 @pytest.fixture
@@ -237,7 +223,7 @@ def test_the_scheduler_tells_followers_once_when_it_opens_and_closes_a_consultat
     follower = UserFactory()
     follow(follower, plan)
     now = timezone.now()
-    _consultation(plan, opens_at=now - DAY, closes_at=now + DAY)
+    ConsultationFactory(space=plan, state="scheduled", opens_at=now - DAY, closes_at=now + DAY)
     with delivering():
         assert consultation_services.consultations_tick(now=now) == (1, 0)
         assert consultation_services.consultations_tick(now=now) == (0, 0)
@@ -298,7 +284,7 @@ def test_posting_a_comment_mails_nothing_in_the_request_only_after_commit(
     follower, author = UserFactory(), UserFactory()
     follow(follower, plan)
     client.force_login(author)
-    url = reverse("participation:comment_post", args=[content_type_of(plan).pk, plan.pk])
+    url = reverse("participation:comment_post", args=args_of(plan))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(url, {"body": "Hello", "next": plan.get_absolute_url()})
     assert response.status_code == 302
@@ -584,8 +570,9 @@ def test_the_email_is_in_the_recipients_language(quiet_plan, django_capture_on_c
     follow(english, plan)
     officer = MemberRoleFactory(member=plan.member, role="officer").user
     now = timezone.now()
-    consultation = _consultation(
-        plan,
+    consultation = ConsultationFactory(
+        space=plan,
+        state="scheduled",
         opens_at=now + DAY,
         closes_at=timezone.make_aware(datetime.datetime(now.year + 1, 3, 4, 12)),
     )

@@ -18,8 +18,8 @@ from participation.selectors import content_type_of
 from participation.services import comments as comment_services
 from participation.services import notification_emails as emails
 from tests.factories import UserFactory
+from tests.participation.factories import ConsultationFactory
 from tests.participation.test_vote_concurrency import run_at_once
-from tests.participation.test_votes import consultation_on
 from tests.plans.factories import ActionPlanFactory
 
 pytestmark = [
@@ -34,7 +34,7 @@ pytestmark = [
 def waiting():
     """Three comments on a plan, each with a notification for its follower not sent yet."""
     plan = ActionPlanFactory(status="cocreation", published=True)
-    consultation_on(plan)
+    ConsultationFactory(space=plan)
     follower = UserFactory()
     Follow.objects.create(target_type=content_type_of(plan), target_id=plan.pk, user=follower)
     with mock.patch.object(tasks.send_notification, "delay"):

@@ -12,17 +12,29 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from participation.links import args_of
 from participation.models import Follow, NotificationSetting
 from participation.selectors import content_type_of
 from participation.services.notifications import frequency_of, setting_for
 from tests.factories import UserFactory
-from tests.participation.test_votes import ROLES, build_people
+from tests.people import (
+    ANONYMOUS,
+    CSO_MEMBER,
+    MODERATOR,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    UNVERIFIED,
+    USER,
+)
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
+from tests.queries import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
 SETTINGS_URL = "/notifications/settings/"
 Frequency = NotificationSetting.Frequency
+ROLES = [ANONYMOUS, UNVERIFIED, USER, CSO_MEMBER, OFFICER, OTHER_OFFICER, MODERATOR, OGP_ADMIN]
 
 
 def unsubscribe_url(user) -> str:
@@ -43,16 +55,13 @@ def test_the_settings_url():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_changes_the_setting(client, role):
+def test_who_changes_the_setting(client, people, role):
     """Anonymous visitors are sent to sign in; everyone signed in (verified or not, whatever
     their roles) changes their own setting, and only their own."""
-    people = build_people(ActionPlanFactory().member)
-    person = people[role]
+    person = people.sign_in(client, role)
     bystander = UserFactory()
-    if person.is_authenticated:
-        client.force_login(person)
     response = client.post(SETTINGS_URL, {"frequency": "daily"})
-    if role == "anonymous":
+    if role == ANONYMOUS:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         assert not NotificationSetting.objects.exists()
         assert client.get(SETTINGS_URL).status_code == 302
@@ -93,7 +102,7 @@ def test_the_page_lists_what_one_follows_with_a_way_to_stop(client, user):
     assert plan.get_absolute_url() in page and commitment.get_absolute_url() in page
     assert "Open &lt;b&gt;contracts&lt;/b&gt;" in page
     assert hidden_draft.get_absolute_url() not in page  # no longer readable: not listed
-    unfollow = reverse("participation:unfollow", args=[content_type_of(plan).pk, plan.pk])
+    unfollow = reverse("participation:unfollow", args=args_of(plan))
     assert f'action="{unfollow}"' in page
     response = client.post(unfollow, {"next": SETTINGS_URL})
     assert response.status_code == 302 and response["Location"] == SETTINGS_URL
@@ -187,24 +196,26 @@ def test_tokens_are_long_random_and_distinct():
 def test_the_settings_page_costs_the_same_for_2_and_8_followed_plans_and_commitments(client):
     """What `title` and `may_read` need of each followed object is read per kind of object,
     not per object (each commitment here is in a plan of its own, of a member of its own)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from participation.services import votes
     from tests.participation.test_comments import plan_in_consultation
 
-    def count(n: int) -> int:
-        user = UserFactory()
-        for _ in range(n):
-            commitment = CommitmentFactory(plan=plan_in_consultation())
-            votes.follow(actor=user, target=commitment)
-            votes.follow(actor=user, target=commitment.plan)
-        client.force_login(user)
-        url = reverse("participation:notifications_settings")
-        client.get(url)  # content types are cached once per process
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        assert response.content.decode().count("Stop following") == 2 * n
-        return len(queries)
+    url = reverse("participation:notifications_settings")
 
-    assert count(2) == count(8)
+    def following(n: int):
+        def setup():
+            user = UserFactory()
+            for _ in range(n):
+                commitment = CommitmentFactory(plan=plan_in_consultation())
+                votes.follow(actor=user, target=commitment)
+                votes.follow(actor=user, target=commitment.plan)
+            client.force_login(user)
+            client.get(url)  # content types are cached once per process
+            return n
+
+        return setup
+
+    def settings_page(n: int):
+        response = client.get(url)
+        assert response.content.decode().count("Stop following") == 2 * n
+
+    assert_queries_constant(settings_page, following(2), following(8))

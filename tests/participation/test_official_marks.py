@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from participation.links import args_of
 from participation.models import Comment
-from participation.selectors import content_type_of
 from tests.factories import UserFactory
 from tests.members.factories import (
     LocalMemberFactory,
@@ -18,7 +18,8 @@ from tests.members.factories import (
     OrganisationMembershipFactory,
 )
 from tests.opendata.helpers import csv_records
-from tests.participation.test_comments import consultation_on, post
+from tests.participation.factories import ConsultationFactory
+from tests.participation.test_comments import post
 from tests.participation.test_register import respond
 from tests.plans.factories import ActionPlanFactory
 
@@ -35,7 +36,7 @@ def latvia():
 @pytest.fixture
 def plan(latvia):
     plan = ActionPlanFactory(member=latvia, status="cocreation", published=True)
-    consultation_on(plan)
+    ConsultationFactory(space=plan)
     return plan
 
 
@@ -44,7 +45,7 @@ def officer_of(member, role="officer"):
 
 
 def thread(client, target) -> str:
-    url = reverse("participation:comments_discussion", args=[content_type_of(target).pk, target.pk])
+    url = reverse("participation:comments_discussion", args=args_of(target))
     return client.get(url).content.decode()
 
 
@@ -93,7 +94,7 @@ def test_nobody_can_ask_for_the_mark(client, plan, latvia):
     """The mark comes from the author's roles, never from what the request says."""
     client.force_login(UserFactory())
     response = client.post(
-        reverse("participation:comment_post", args=[content_type_of(plan).pk, plan.pk]),
+        reverse("participation:comment_post", args=args_of(plan)),
         {"body": "I speak for the government.", "official_member": latvia.pk, "next": "/"},
     )
     assert response.status_code == 302
@@ -126,7 +127,7 @@ def test_the_mark_stays_on_what_an_officer_wrote_after_they_leave(client, plan, 
 def test_a_local_members_mark_names_its_local_government(client):
     madrid = LocalMemberFactory(name="Madrid")
     plan = ActionPlanFactory(member=madrid, status="cocreation", published=True)
-    consultation_on(plan)
+    ConsultationFactory(space=plan)
     post(officer_of(madrid), plan)
     assert official_marks(thread(client, plan)) == ["Local government of Madrid"]
 
@@ -138,7 +139,7 @@ def test_the_register_the_report_and_their_files_show_the_mark(client, plan, lat
     official = post(officer, plan, "Our own proposal.")
     citizen = post(UserFactory(display_name=OFFICER_NAME), plan, "A proposal.")
     respond(officer, citizen.input, reason="Taken into commitment 1.")
-    space = [content_type_of(plan).pk, plan.pk]
+    space = args_of(plan)
     client.force_login(officer)
     for name in ("participation:register", "participation:register_report"):
         page = client.get(reverse(name, args=space)).content.decode()
@@ -179,7 +180,7 @@ def test_comments_for_an_organisation_say_whether_it_is_verified(client, plan):
     assert "Not verified" in author_line(page, fake)
     assert "Verified organisation" not in author_line(page, fake)
     report = client.get(
-        reverse("participation:register_report", args=[content_type_of(plan).pk, plan.pk])
+        reverse("participation:register_report", args=args_of(plan))
     ).content.decode()
     assert (
         "Verified organisation"

@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from action_plans import selectors as plan_selectors
 from action_plans.services import action_plan_submit
-from participation import markdown, selectors
+from participation import selectors
 from participation.interface import adapter_for
 from participation.models import Comment, Consultation, Input
 from participation.services import comments as comment_services
 from participation.services.register import input_record, input_respond
 from tests.factories import UserFactory
 from tests.members.factories import MemberRoleFactory, OrganisationMembershipFactory
+from tests.participation.factories import CommentFactory, ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,28 +35,13 @@ NOT_PENDING = [d for d in Input.Disposition.values if d != Input.Disposition.PEN
 # --- Shared helpers ---------------------------------------------------------------------------
 
 
-def open_consultation(plan) -> Consultation:
-    now = timezone.now()
-    return Consultation.objects.create(
-        space=plan,
-        member=plan.member,
-        title="Consultation on the draft plan",
-        rules="Be kind.",
-        questions="What should the plan do?",
-        opens_at=now - DAY,
-        closes_at=now + 7 * DAY,
-        opened_at=now - DAY,
-        created_by=plan.created_by,
-    )
-
-
-def ready_plan():
+def ready_plan(**fields):
     """A plan in co-creation that passes every other item of the submission checklist, with an
     open consultation."""
-    plan = ActionPlanFactory(status="cocreation", published=True)
+    plan = ActionPlanFactory(status="cocreation", published=True, **fields)
     commitment = CommitmentFactory(plan=plan)
     MilestoneFactory(commitment=commitment)
-    open_consultation(plan)
+    ConsultationFactory(space=plan, created_by=plan.created_by)
     return plan
 
 
@@ -87,13 +73,14 @@ def quick_input(plan, **fields) -> Input:
 def quick_comment_input(plan, author=None, body="A remark.", target=None, **fields) -> Input:
     """A comment (on the plan, or on `target` in it) and its input, written directly (many of
     them, without the rate limit)."""
-    consultation = Consultation.objects.filter(space_id=plan.pk).first() or open_consultation(plan)
-    comment = Comment.objects.create(
+    consultation = Consultation.objects.filter(space_id=plan.pk).first() or ConsultationFactory(
+        space=plan
+    )
+    comment = CommentFactory(
         target=target or plan,
         consultation=consultation,
         author=author or UserFactory(),
         body=body,
-        body_html=markdown.render(body),
     )
     return quick_input(plan, source=Input.Source.COMMENT, text="", comment=comment, **fields)
 
@@ -483,7 +470,7 @@ def test_a_plan_with_a_pending_input_cannot_be_submitted(plan, officer):
     assert plan.status == "cocreation"
     checklist = plan_selectors.plan_submission_checklist(plan=plan)
     [missing] = checklist.missing
-    assert missing.url.endswith(f"/register/{first.space_type_id}/{plan.pk}/?disposition=pending")
+    assert missing.url.endswith(f"/register/plan/{plan.pk}/?disposition=pending")
 
     respond(officer, first)
     with pytest.raises(ValidationError) as refused:

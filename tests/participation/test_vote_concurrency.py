@@ -15,7 +15,7 @@ from participation.models import CommentVote, Vote
 from participation.selectors import content_type_of, current_consultation, vote_counts
 from participation.services.votes import comment_upvote_toggle, vote_cast
 from tests.factories import UserFactory
-from tests.participation.test_votes import comment_on, consultation_on
+from tests.participation.factories import CommentFactory, ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
 
 pytestmark = [
@@ -55,7 +55,7 @@ def run_at_once(calls) -> list[BaseException]:
 @pytest.fixture
 def commitment():
     plan = ActionPlanFactory(status="cocreation", published=True)
-    consultation_on(plan)
+    ConsultationFactory(space=plan)
     return CommitmentFactory(plan=plan)
 
 
@@ -97,7 +97,7 @@ def test_one_person_voting_from_10_threads_at_once_ends_with_one_vote(commitment
 def test_one_person_up_voting_a_comment_from_10_threads_at_once_ends_with_one_up_vote(
     commitment,
 ):
-    comment = comment_on(commitment, current_consultation(commitment))
+    comment = CommentFactory(target=commitment, consultation=current_consultation(commitment))
     voter = UserFactory()
     errors = run_at_once(
         [

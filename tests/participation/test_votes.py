@@ -1,8 +1,5 @@
 """Votes, comment up-votes and follows: the rules of the services, and the vote box on the
-commitment page (what it shows to whom, and its constant cost in queries).
-
-The helpers at the top (`consultation_on`, `comment_on`, `build_people`) are shared by the other
-test modules of votes and moderation."""
+commitment page (what it shows to whom, and its constant cost in queries)."""
 
 import datetime
 
@@ -15,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from participation.models import Comment, CommentVote, Consultation, Follow, Report, Vote
+from participation.links import args_of
+from participation.models import CommentVote, Consultation, Follow, Report, Vote
 from participation.selectors import content_type_of, vote_box_state, vote_counts
 from participation.services.moderation import comment_report
 from participation.services.votes import (
@@ -27,84 +25,16 @@ from participation.services.votes import (
     vote_withdraw,
 )
 from tests.factories import UserFactory
-from tests.members.factories import MemberFactory, MemberRoleFactory, OrganisationMembershipFactory
+from tests.members.factories import MemberFactory, MemberRoleFactory
+from tests.participation.factories import CommentFactory, ConsultationFactory
+from tests.people import ANONYMOUS, UNVERIFIED, USER
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
+from tests.queries import assert_queries_constant, get_ok
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
 SUPPORT, OPPOSE = Vote.Value.SUPPORT, Vote.Value.OPPOSE
-
-# --- Shared helpers --------------------------------------------------------------------------
-
-
-def consultation_on(plan, state: str = "open") -> Consultation:
-    """A consultation on the plan in the given state (scheduled, open or closed), written
-    directly."""
-    now = timezone.now()
-    fields = {
-        "scheduled": {"opens_at": now + DAY, "closes_at": now + 10 * DAY},
-        "open": {"opens_at": now - DAY, "closes_at": now + 10 * DAY, "opened_at": now - DAY},
-        "closed": {
-            "opens_at": now - 10 * DAY,
-            "closes_at": now - DAY,
-            "opened_at": now - 10 * DAY,
-            "closed_at": now - DAY,
-        },
-    }[state]
-    return Consultation.objects.create(
-        space_type=content_type_of(plan),
-        space_id=plan.pk,
-        member=plan.member,
-        title="Consultation on the draft plan",
-        rules="Be kind.",
-        questions="What is missing?",
-        created_by=UserFactory(),
-        **fields,
-    )
-
-
-def comment_on(target, consultation, author=None, body="Publish the contracts too.", **fields):
-    """A comment written directly (no rules checked)."""
-    return Comment.objects.create(
-        target_type=content_type_of(target),
-        target_id=target.pk,
-        consultation=consultation,
-        author=author or UserFactory(),
-        body=body,
-        body_html=f"<p>{body}</p>",
-        **fields,
-    )
-
-
-ROLES = [
-    "anonymous",
-    "unverified",
-    "participant",
-    "cso",
-    "officer",
-    "other_officer",
-    "moderator",
-    "admin",
-]
-
-
-def build_people(member) -> dict:
-    """One person in each role of the permission matrix, the officer being of `member`."""
-    people = {
-        "anonymous": AnonymousUser(),
-        "unverified": UserFactory(verified=False),
-        "participant": UserFactory(),
-        "cso": OrganisationMembershipFactory().user,
-        "officer": MemberRoleFactory(member=member, role="officer").user,
-        "other_officer": MemberRoleFactory(member=MemberFactory(), role="officer").user,
-        "moderator": UserFactory(),
-        "admin": UserFactory(),
-    }
-    Group.objects.get(name="Moderators").user_set.add(people["moderator"])
-    Group.objects.get(name="OGP admins").user_set.add(people["admin"])
-    return people
-
 
 # --- Fixtures --------------------------------------------------------------------------------
 
@@ -121,7 +51,7 @@ def commitment(plan):
 
 @pytest.fixture
 def consultation(plan):
-    return consultation_on(plan)
+    return ConsultationFactory(space=plan)
 
 
 @pytest.fixture
@@ -178,7 +108,7 @@ def test_counts_are_per_commitment(plan, consultation):
 def test_nobody_votes_or_withdraws_unless_the_consultation_is_open(plan, commitment, voter, state):
     """Votes cast while it was open stay as they were once it closes (or is rescheduled)."""
     if state:
-        consultation = consultation_on(plan, "open")
+        consultation = ConsultationFactory(space=plan)
         vote_cast(actor=voter, target=commitment, value=SUPPORT)
         if state == "scheduled":
             changes = {"opened_at": None, "opens_at": timezone.now() + DAY}
@@ -226,7 +156,7 @@ def test_one_vote_each_is_a_database_constraint(commitment, consultation, voter)
 def test_nobody_votes_on_a_commitment_of_a_plan_they_may_not_read(voter):
     draft = ActionPlanFactory()  # a draft: only its team reads it
     commitment = CommitmentFactory(plan=draft)
-    consultation_on(draft)
+    ConsultationFactory(space=draft)
     with pytest.raises(PermissionDenied):
         vote_cast(actor=voter, target=commitment, value=SUPPORT)
 
@@ -262,7 +192,7 @@ def test_an_officer_withdraws_a_vote_cast_before_they_became_one(plan, commitmen
 
 
 def test_an_up_vote_toggles_and_can_be_set_explicitly(commitment, consultation, voter):
-    comment = comment_on(commitment, consultation)
+    comment = CommentFactory(target=commitment, consultation=consultation)
     assert comment_upvote_toggle(actor=voter, comment=comment) is True
     assert comment_upvote_toggle(actor=voter, comment=comment, upvoted=True) is True
     assert comment.upvotes.count() == 1
@@ -272,20 +202,22 @@ def test_an_up_vote_toggles_and_can_be_set_explicitly(commitment, consultation, 
 
 
 def test_nobody_up_votes_their_own_comment(commitment, consultation, voter):
-    comment = comment_on(commitment, consultation, author=voter)
+    comment = CommentFactory(target=commitment, consultation=consultation, author=voter)
     with pytest.raises(PermissionDenied):
         comment_upvote_toggle(actor=voter, comment=comment)
 
 
 @pytest.mark.parametrize("field", ["deleted_at", "hidden_at"])
 def test_deleted_and_hidden_comments_take_no_up_votes(commitment, consultation, voter, field):
-    comment = comment_on(commitment, consultation, **{field: timezone.now()})
+    comment = CommentFactory(
+        target=commitment, consultation=consultation, **{field: timezone.now()}
+    )
     with pytest.raises(PermissionDenied):
         comment_upvote_toggle(actor=voter, comment=comment)
 
 
 def test_up_votes_stop_when_the_consultation_closes(commitment, consultation, voter):
-    comment = comment_on(commitment, consultation)
+    comment = CommentFactory(target=commitment, consultation=consultation)
     Consultation.objects.filter(pk=consultation.pk).update(closed_at=timezone.now())
     with pytest.raises(PermissionDenied):
         comment_upvote_toggle(actor=voter, comment=comment)
@@ -341,9 +273,7 @@ def test_the_box_shows_the_counts_and_the_users_pressed_button(
     assert 'vote-button--support" aria-pressed="false"' in html
     assert "Withdraw my vote" in html
     # The pressed button takes the vote back; the other one changes it.
-    withdraw = reverse(
-        "participation:vote_withdraw", args=[content_type_of(commitment).pk, commitment.pk]
-    )
+    withdraw = reverse("participation:vote_withdraw", args=args_of(commitment))
     assert html.count(f'action="{withdraw}"') == 2
     assert 'name="value" value="support"' in html and 'value="oppose"' not in html
 
@@ -351,19 +281,19 @@ def test_the_box_shows_the_counts_and_the_users_pressed_button(
 @pytest.mark.parametrize(
     ("who", "state", "expected"),
     [
-        ("anonymous", "open", "Sign in to vote"),
-        ("unverified", "open", "Verify your email address to vote."),
-        ("participant", "scheduled", "Voting opens with the consultation on"),
-        ("participant", "closed", "The consultation is closed"),
-        ("participant", None, "none has been held here yet"),
+        (ANONYMOUS, "open", "Sign in to vote"),
+        (UNVERIFIED, "open", "Verify your email address to vote."),
+        (USER, "scheduled", "Voting opens with the consultation on"),
+        (USER, "closed", "The consultation is closed"),
+        (USER, None, "none has been held here yet"),
     ],
 )
-def test_the_box_says_why_someone_cannot_vote(client, plan, commitment, who, state, expected):
+def test_the_box_says_why_someone_cannot_vote(
+    client, people, plan, commitment, who, state, expected
+):
     if state:
-        consultation_on(plan, state)
-    person = {"anonymous": None, "unverified": UserFactory(verified=False)}.get(who, UserFactory())
-    if person:
-        client.force_login(person)
+        ConsultationFactory(space=plan, state=state)
+    people.sign_in(client, who)
     html = box(client, commitment)
     assert expected in html
     assert "vote-button" not in html
@@ -398,7 +328,7 @@ def test_an_officers_vote_comes_back_to_the_box_with_the_reason(
 ):
     officer = MemberRoleFactory(member=plan.member, role="officer").user
     client.force_login(officer)
-    url = reverse("participation:vote_cast", args=[content_type_of(commitment).pk, commitment.pk])
+    url = reverse("participation:vote_cast", args=args_of(commitment))
     response = client.post(url, {"value": "support"}, follow=True)
     assert response.redirect_chain == [(f"{commitment.get_absolute_url()}#votes", 302)]
     html = response.content.decode()
@@ -423,7 +353,7 @@ def test_the_confirmation_shows_in_the_vote_box_the_page_scrolls_to(
     """Not at the top of the page: the page comes back at the vote box (#votes), and the
     confirmation is read there, in a status region."""
     client.force_login(voter)
-    url = reverse(f"participation:{name}", args=[content_type_of(commitment).pk, commitment.pk])
+    url = reverse(f"participation:{name}", args=args_of(commitment))
     response = client.post(url, {**data, "next": f"{commitment.get_absolute_url()}#votes"})
     assert response["Location"].endswith("#votes")
     html = client.get(commitment.get_absolute_url()).content.decode()
@@ -440,7 +370,7 @@ def test_the_confirmation_shows_in_the_vote_box_the_page_scrolls_to(
 def test_a_vote_confirmation_without_a_vote_box_shows_at_the_top(client, plan, voter):
     """A follow from the plan page (which has no vote box) is confirmed at the top."""
     client.force_login(voter)
-    url = reverse("participation:follow", args=[content_type_of(plan).pk, plan.pk])
+    url = reverse("participation:follow", args=args_of(plan))
     client.post(url, {"next": plan.get_absolute_url()})
     html = client.get(plan.get_absolute_url()).content.decode()
     top = html[html.index('<div class="messages"') :]
@@ -474,12 +404,6 @@ def test_vote_box_state_reads_counts_mine_and_following_in_one_query(
     }
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_box_costs_the_same_queries_with_5_votes_as_with_200(client, plan, consultation):
     few, many = CommitmentFactory(plan=plan), CommitmentFactory(plan=plan)
     voters = [UserFactory() for _ in range(200)]
@@ -489,8 +413,7 @@ def test_the_box_costs_the_same_queries_with_5_votes_as_with_200(client, plan, c
         for i, u in enumerate(people)
     )
     client.force_login(voters[0])
-    counts = [count_queries(client, c.get_absolute_url()) for c in (few, many)]
-    assert counts[0] == counts[1], counts
+    assert_queries_constant(lambda c: get_ok(client, c.get_absolute_url()), few, many)
 
 
 # --- The comment footer: up-vote and report --------------------------------------------------
@@ -505,9 +428,9 @@ def footer(html: str, comment) -> str:
 def test_the_comment_footer_shows_the_up_vote_button_and_the_report_link(
     client, commitment, consultation, voter
 ):
-    mine = comment_on(commitment, consultation, author=voter, body="My own")
-    theirs = comment_on(commitment, consultation, body="Someone else's")
-    reported = comment_on(commitment, consultation, body="Reported already")
+    mine = CommentFactory(target=commitment, consultation=consultation, author=voter, body="My own")
+    theirs = CommentFactory(target=commitment, consultation=consultation, body="Someone else's")
+    reported = CommentFactory(target=commitment, consultation=consultation, body="Reported already")
     comment_upvote_toggle(actor=voter, comment=theirs)
     comment_upvote_toggle(actor=UserFactory(), comment=mine)
     comment_report(actor=voter, comment=reported, reason="spam")
@@ -531,7 +454,7 @@ def test_the_comment_footer_shows_the_up_vote_button_and_the_report_link(
 def test_the_comment_footer_has_no_buttons_once_the_consultation_closes(
     client, commitment, consultation, voter
 ):
-    comment = comment_on(commitment, consultation)
+    comment = CommentFactory(target=commitment, consultation=consultation)
     comment_upvote_toggle(actor=voter, comment=comment)
     Consultation.objects.filter(pk=consultation.pk).update(closed_at=timezone.now())
     client.force_login(voter)
@@ -543,8 +466,13 @@ def test_the_comment_footer_has_no_buttons_once_the_consultation_closes(
 def test_moderators_get_hide_and_restore_links_in_the_footer(client, commitment, consultation):
     moderator = UserFactory()
     Group.objects.get(name="Moderators").user_set.add(moderator)
-    visible = comment_on(commitment, consultation)
-    hidden = comment_on(commitment, consultation, hidden_at=timezone.now(), hidden_reason="Spam.")
+    visible = CommentFactory(target=commitment, consultation=consultation)
+    hidden = CommentFactory(
+        target=commitment,
+        consultation=consultation,
+        hidden_at=timezone.now(),
+        hidden_reason="Spam.",
+    )
     client.force_login(moderator)
     html = client.get(commitment.get_absolute_url()).content.decode()
     page = reverse("participation:moderation_comment", args=[visible.pk])
@@ -559,15 +487,16 @@ def test_the_comment_controls_cost_the_same_queries_for_3_and_for_30_comments(
     few, many = CommitmentFactory(plan=plan), CommitmentFactory(plan=plan)
     for target, count in ((few, 3), (many, 30)):
         for index in range(count):
-            comment = comment_on(target, consultation)
-            reply = comment_on(target, consultation, parent=comment, depth=1)
+            comment = CommentFactory(target=target, consultation=consultation)
+            reply = CommentFactory(
+                target=target, consultation=consultation, parent=comment, depth=1
+            )
             CommentVote.objects.create(comment=comment, user=voter)
             CommentVote.objects.create(comment=reply, user=UserFactory())
             if index % 2:
                 Report.objects.create(comment=reply, reporter=voter, reason="spam")
     client.force_login(voter)
-    counts = [count_queries(client, c.get_absolute_url()) for c in (few, many)]
-    assert counts[0] == counts[1], counts
+    assert_queries_constant(lambda c: get_ok(client, c.get_absolute_url()), few, many)
 
 
 def test_the_follow_button_tag_serves_any_participable_object(rf, plan, voter):
@@ -577,7 +506,7 @@ def test_the_follow_button_tag_serves_any_participable_object(rf, plan, voter):
     request.user = AnonymousUser()
     assert "<form" not in template.render(Context({"request": request, "plan": plan}))
     request.user = voter
-    follow_url = reverse("participation:follow", args=[content_type_of(plan).pk, plan.pk])
+    follow_url = reverse("participation:follow", args=args_of(plan))
     html = template.render(Context({"request": request, "plan": plan}))
     assert f'action="{follow_url}"' in html and 'aria-pressed="false"' in html
     follow(actor=voter, target=plan)

@@ -13,13 +13,13 @@ from django.urls import reverse
 from action_plans.models import ActionPlan
 from commitments import selectors
 from commitments.models import Assessment, Commitment
-from tests.members.factories import MemberFactory
+from tests.people import IRM_ASSESSOR, OFFICER, OGP_ADMIN
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
-from tests.plans.test_progress import ROLES, assert_refused, login, make_people
+from tests.plans.test_progress import ROLES, assert_refused
 
 pytestmark = pytest.mark.django_db
 
-ASSESSORS = {"irm"}
+ASSESSORS = {IRM_ASSESSOR}
 UNKNOWN = {
     "verifiable": "unknown",
     "specificity": "",
@@ -45,10 +45,9 @@ KNOWN = {
 
 
 @pytest.fixture
-def world():
-    member = MemberFactory()
-    plan = ActionPlanFactory(member=member, status="implementation", published=True)
-    return {"plan": plan, "commitment": CommitmentFactory(plan=plan), "people": make_people(member)}
+def world(people):
+    plan = ActionPlanFactory(member=people.member, status="implementation", published=True)
+    return {"plan": plan, "commitment": CommitmentFactory(plan=plan)}
 
 
 def url(commitment):
@@ -59,9 +58,9 @@ def url(commitment):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_opens_the_assessment_form(client, world, role):
+def test_who_opens_the_assessment_form(client, people, world, role):
     """Only IRM assessors: not the member's officers, not OGP admins without the IRM role."""
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     response = client.get(url(world["commitment"]))
     if role in ASSESSORS:
         assert response.status_code == 200
@@ -70,13 +69,13 @@ def test_who_opens_the_assessment_form(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_posts_an_assessment(client, world, role):
-    login(client, world["people"][role])
+def test_who_posts_an_assessment(client, people, world, role):
+    people.sign_in(client, role)
     response = client.post(url(world["commitment"]), KNOWN)
     if role in ASSESSORS:
         assert response.status_code == 302
         assert response["Location"].endswith("#assessment")
-        assert Assessment.objects.get().assessed_by == world["people"]["irm"]
+        assert Assessment.objects.get().assessed_by == people[IRM_ASSESSOR]
     else:
         assert_refused(response, role, world["plan"])
         assert not Assessment.objects.exists()
@@ -93,14 +92,14 @@ def test_who_posts_an_assessment(client, world, role):
         ("withdrawn", False),
     ],
 )
-@pytest.mark.parametrize("role", ["irm", "admin", "officer"])
-def test_assessing_depends_on_the_plan_status(client, world, status, allowed, role):
+@pytest.mark.parametrize("role", [IRM_ASSESSOR, OGP_ADMIN, OFFICER])
+def test_assessing_depends_on_the_plan_status(client, people, world, status, allowed, role):
     """A plan is assessed once submitted. A draft is invisible to IRM assessors (404)."""
     plan = world["plan"]
     plan.status = status
     plan.published_at = None if status == "draft" else plan.published_at
     plan.save()
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     for response in (
         client.get(url(world["commitment"])),
         client.post(url(world["commitment"]), KNOWN),
@@ -115,9 +114,9 @@ def test_assessing_depends_on_the_plan_status(client, world, status, allowed, ro
 # --- The form ------------------------------------------------------------------------------
 
 
-def test_unknown_is_stored_as_empty_and_null(client, world):
+def test_unknown_is_stored_as_empty_and_null(client, people, world):
     """Every judgement left Unknown is stored as unknown, not as a default."""
-    client.force_login(world["people"]["irm"])
+    people.sign_in(client, IRM_ASSESSOR)
     assert client.post(url(world["commitment"]), UNKNOWN).status_code == 302
     assessment = Assessment.objects.get()
     assert assessment.verifiable is None and assessment.relevant is None
@@ -134,8 +133,8 @@ def test_unknown_is_stored_as_empty_and_null(client, world):
     assert assessment.starred is None
 
 
-def test_the_form_offers_unknown_for_every_judgement(client, world):
-    client.force_login(world["people"]["irm"])
+def test_the_form_offers_unknown_for_every_judgement(client, people, world):
+    people.sign_in(client, IRM_ASSESSOR)
     form = client.get(url(world["commitment"])).context["form"]
     for name, field in form.fields.items():
         if name == "early_results":
@@ -147,8 +146,8 @@ def test_the_form_offers_unknown_for_every_judgement(client, world):
     assert "---------" not in page
 
 
-def test_known_judgements_are_saved_and_can_become_unknown_again(client, world):
-    client.force_login(world["people"]["irm"])
+def test_known_judgements_are_saved_and_can_become_unknown_again(client, people, world):
+    people.sign_in(client, IRM_ASSESSOR)
     client.post(url(world["commitment"]), KNOWN)
     assessment = Assessment.objects.get()
     assert assessment.verifiable is True and assessment.specificity == "high"
@@ -160,23 +159,23 @@ def test_known_judgements_are_saved_and_can_become_unknown_again(client, world):
     assert assessment.completion_midterm == "limited"
     assert assessment.starred is False
     assert Assessment.objects.count() == 1
-    assert assessment.history.first().history_user == world["people"]["irm"]
+    assert assessment.history.first().history_user == people[IRM_ASSESSOR]
 
 
-def test_plans_from_2020_are_judged_on_potential_for_results(client, world):
+def test_plans_from_2020_are_judged_on_potential_for_results(client, people, world):
     """The form shows potential for results, and ignores a posted potential impact."""
-    client.force_login(world["people"]["irm"])
+    people.sign_in(client, IRM_ASSESSOR)
     form = client.get(url(world["commitment"])).context["form"]
     assert "potential_for_results" in form.fields and "potential_impact" not in form.fields
     client.post(url(world["commitment"]), KNOWN)
     assert Assessment.objects.get().potential_impact == ""
 
 
-def test_plans_before_2020_are_judged_on_potential_impact(client, world):
+def test_plans_before_2020_are_judged_on_potential_impact(client, people, world):
     plan = world["plan"]
     plan.start_date, plan.end_date = datetime.date(2018, 9, 1), datetime.date(2020, 8, 31)
     plan.save()
-    client.force_login(world["people"]["irm"])
+    people.sign_in(client, IRM_ASSESSOR)
     form = client.get(url(world["commitment"])).context["form"]
     assert "potential_impact" in form.fields and "potential_for_results" not in form.fields
     client.post(url(world["commitment"]), KNOWN)
@@ -185,8 +184,8 @@ def test_plans_before_2020_are_judged_on_potential_impact(client, world):
     assert assessment.potential_for_results == ""
 
 
-def test_a_bad_choice_is_refused_with_the_form_kept(client, world):
-    client.force_login(world["people"]["irm"])
+def test_a_bad_choice_is_refused_with_the_form_kept(client, people, world):
+    people.sign_in(client, IRM_ASSESSOR)
     response = client.post(url(world["commitment"]), {**KNOWN, "specificity": "enormous"})
     assert response.status_code == 200
     assert "specificity" in response.context["form"].errors
@@ -294,15 +293,15 @@ def test_not_assessed_yet(world):
     assert url(world["commitment"]) not in html
 
 
-def test_assessors_see_a_link_to_enter_or_edit(world):
+def test_assessors_see_a_link_to_enter_or_edit(world, people):
     assert "Enter the assessment" in render_assessment(world["commitment"], can_assess=True)
-    assess(world["commitment"], world["people"]["irm"])
+    assess(world["commitment"], people[IRM_ASSESSOR])
     html = render_assessment(world["commitment"], can_assess=True)
     assert f'href="{url(world["commitment"])}">Edit the assessment' in html
 
 
-def test_unknown_judgements_show_as_unknown(world):
-    assess(world["commitment"], world["people"]["irm"], verifiable=True, specificity="low")
+def test_unknown_judgements_show_as_unknown(world, people):
+    assess(world["commitment"], people[IRM_ASSESSOR], verifiable=True, specificity="low")
     html = render_assessment(world["commitment"])
     assert "<dt>Verifiable</dt>\n      <dd>Yes</dd>" in html
     assert "<dd>Low</dd>" in html
@@ -319,34 +318,34 @@ def test_unknown_judgements_show_as_unknown(world):
         ({**STARRED, "relevant": None}, "Star not yet determined"),
     ],
 )
-def test_star_badge(world, judgements, badge):
-    assess(world["commitment"], world["people"]["irm"], **judgements)
+def test_star_badge(world, people, judgements, badge):
+    assess(world["commitment"], people[IRM_ASSESSOR], **judgements)
     html = render_assessment(world["commitment"])
     assert badge in html
     others = {"Starred commitment", "Not starred", "Star not yet determined"} - {badge}
     assert not any(other in html for other in others)
 
 
-def test_plans_before_2020_show_potential_impact(world):
+def test_plans_before_2020_show_potential_impact(world, people):
     plan = world["plan"]
     plan.start_date, plan.end_date = datetime.date(2016, 9, 1), datetime.date(2018, 8, 31)
     plan.save()
-    assess(world["commitment"], world["people"]["irm"], potential_impact="moderate")
+    assess(world["commitment"], people[IRM_ASSESSOR], potential_impact="moderate")
     html = render_assessment(world["commitment"])
     assert "<dt>Potential impact</dt>\n        <dd>Moderate</dd>" in html
     assert "Potential for results" not in html
 
 
-def test_early_results_are_escaped(world):
-    assess(world["commitment"], world["people"]["irm"], early_results="<script>x</script>\n\nMore")
+def test_early_results_are_escaped(world, people):
+    assess(world["commitment"], people[IRM_ASSESSOR], early_results="<script>x</script>\n\nMore")
     html = render_assessment(world["commitment"])
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "<p>More</p>" in html
 
 
-def test_commitment_page_shows_the_assessment(client, world):
-    assess(world["commitment"], world["people"]["irm"], **STARRED)
-    client.force_login(world["people"]["irm"])
+def test_commitment_page_shows_the_assessment(client, people, world):
+    assess(world["commitment"], people[IRM_ASSESSOR], **STARRED)
+    people.sign_in(client, IRM_ASSESSOR)
     page = client.get(world["commitment"].get_absolute_url()).content.decode()
     assert 'id="assessment"' in page and "Starred commitment" in page
     assert f'href="{url(world["commitment"])}"' in page

@@ -5,42 +5,40 @@ visitors are sent to sign in. A draft is invisible (404) to everyone outside the
 """
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
 from django.urls import reverse
 
 from action_plans.models import ActionPlan
 from commitments.models import Commitment, Milestone
-from tests.factories import UserFactory
-from tests.members.factories import MemberFactory, MemberRoleFactory, OrganisationMembershipFactory
+from tests.people import (
+    ANONYMOUS,
+    CSO_MEMBER,
+    FORUM,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    POINT_OF_CONTACT,
+    USER,
+)
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "user", "cso", "forum", "other_officer", "officer", "contact", "admin"]
-DRAFTERS = {"officer", "contact"}
+ROLES = [ANONYMOUS, USER, CSO_MEMBER, FORUM, OTHER_OFFICER, OFFICER, POINT_OF_CONTACT, OGP_ADMIN]
+DRAFTERS = {OFFICER, POINT_OF_CONTACT}
 
 
 @pytest.fixture
-def world():
-    member = MemberFactory()
-    plan = ActionPlanFactory(member=member, status="cocreation", published=True)
+def world(people):
+    plan = ActionPlanFactory(member=people.member, status="cocreation", published=True)
     commitment = CommitmentFactory(plan=plan)
     milestone = MilestoneFactory(commitment=commitment)
     second = MilestoneFactory(commitment=commitment)
-    people = {"anonymous": AnonymousUser(), "user": UserFactory()}
-    people["cso"] = OrganisationMembershipFactory().user
-    for name, role in (("forum", "forum"), ("officer", "officer"), ("contact", "point_of_contact")):
-        people[name] = MemberRoleFactory(member=member, role=role).user
-    people["other_officer"] = MemberRoleFactory(member=MemberFactory(), role="officer").user
-    people["admin"] = UserFactory()
-    Group.objects.get(name="OGP admins").user_set.add(people["admin"])
     return {
-        "member": member,
+        "member": people.member,
         "plan": plan,
         "commitment": commitment,
         "milestone": milestone,
         "second": second,
-        "people": people,
     }
 
 
@@ -59,11 +57,6 @@ def urls(world):
     }
 
 
-def login(client, person):
-    if person.is_authenticated:
-        client.force_login(person)
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     "view",
@@ -78,11 +71,11 @@ def login(client, person):
         "milestone_delete",
     ],
 )
-def test_drafting_pages(client, world, view, role):
+def test_drafting_pages(client, people, world, view, role):
     """Only the member's points of contact and officers open the drafting forms."""
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     response = client.get(urls(world)[view])
-    if role == "anonymous":
+    if role == ANONYMOUS:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     elif role in DRAFTERS:
         assert response.status_code == 200
@@ -91,8 +84,8 @@ def test_drafting_pages(client, world, view, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_posting_a_removal_changes_nothing_without_the_right(client, world, role):
-    login(client, world["people"][role])
+def test_posting_a_removal_changes_nothing_without_the_right(client, people, world, role):
+    people.sign_in(client, role)
     client.post(urls(world)["milestone_delete"])
     client.post(urls(world)["commitment_delete"])
     exists = world["commitment"].__class__.objects.filter(pk=world["commitment"].pk).exists()
@@ -100,8 +93,8 @@ def test_posting_a_removal_changes_nothing_without_the_right(client, world, role
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_reordering(client, world, role):
-    login(client, world["people"][role])
+def test_reordering(client, people, world, role):
+    people.sign_in(client, role)
     c = world["commitment"].identifier
     response = client.post(
         reverse("commitments:milestone_move", args=[c, world["second"].pk]), {"direction": "up"}
@@ -119,23 +112,23 @@ EXPECTED_TRANSITIONS = {
     # action: roles allowed, in the plan's state for that action
     "open_cocreation": ("draft", DRAFTERS),
     "submit": ("cocreation", DRAFTERS),
-    "start_implementation": ("submitted", DRAFTERS | {"admin"}),
-    "end": ("implementation", DRAFTERS | {"admin"}),
-    "withdraw": ("cocreation", DRAFTERS | {"admin"}),
-    "reopen": ("submitted", {"admin"}),
+    "start_implementation": ("submitted", DRAFTERS | {OGP_ADMIN}),
+    "end": ("implementation", DRAFTERS | {OGP_ADMIN}),
+    "withdraw": ("cocreation", DRAFTERS | {OGP_ADMIN}),
+    "reopen": ("submitted", {OGP_ADMIN}),
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(EXPECTED_TRANSITIONS))
-def test_lifecycle_views(client, world, action, role):
+def test_lifecycle_views(client, people, world, action, role):
     status, allowed = EXPECTED_TRANSITIONS[action]
     plan = world["plan"]
     plan.status = status
     plan.published_at = None if status == "draft" else plan.published_at
     plan.save()
     MilestoneFactory(commitment=world["commitment"])
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     url = reverse("action_plans:transition", args=[plan.identifier, action])
     response = client.post(url, {"reason": "Because the forum asked."})
     plan.refresh_from_db()
@@ -144,21 +137,21 @@ def test_lifecycle_views(client, world, action, role):
         assert plan.status != status
     else:
         assert plan.status == status
-        if status == "draft" and role not in {"forum", "admin"}:
+        if status == "draft" and role not in {FORUM, OGP_ADMIN}:
             assert response.status_code == 404  # a draft is invisible outside the team
-        elif role == "anonymous":
+        elif role == ANONYMOUS:
             assert "/accounts/login/" in response["Location"]
         else:
             assert response.status_code == 403
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_deadline_is_for_ogp_admins(client, world, role):
-    login(client, world["people"][role])
+def test_deadline_is_for_ogp_admins(client, people, world, role):
+    people.sign_in(client, role)
     url = reverse("action_plans:deadline", args=[world["plan"].identifier])
     response = client.post(url, {"submission_deadline": "2025-12-31"})
     world["plan"].refresh_from_db()
-    if role == "admin":
+    if role == OGP_ADMIN:
         assert response.status_code == 302
         assert world["plan"].submission_deadline.isoformat() == "2025-12-31"
     else:
@@ -167,16 +160,16 @@ def test_deadline_is_for_ogp_admins(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_draft_plan_is_visible_to_its_team_only(client, world, role):
+def test_draft_plan_is_visible_to_its_team_only(client, people, world, role):
     plan = ActionPlanFactory(member=world["member"])
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     response = client.get(plan.get_absolute_url())
-    visible = role in DRAFTERS | {"forum", "admin"}
+    visible = role in DRAFTERS | {FORUM, OGP_ADMIN}
     assert response.status_code == (200 if visible else 404)
 
 
-def test_unknown_lifecycle_action_is_404(client, world):
-    client.force_login(world["people"]["officer"])
+def test_unknown_lifecycle_action_is_404(client, people, world):
+    people.sign_in(client, OFFICER)
     url = reverse("action_plans:transition", args=[world["plan"].identifier, "explode"])
     assert client.post(url).status_code == 404
 
@@ -236,32 +229,32 @@ def drafting_posts(world):
         "commitments:milestone_edit",
     ],
 )
-def test_drafting_posts(client, world, view, role):
+def test_drafting_posts(client, people, world, view, role):
     """Posting a drafting form saves only for the member's points of contact and officers;
     anyone else is sent to sign in or refused, and nothing changes."""
     url, data, changed = drafting_posts(world)[view]
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     response = client.post(url, data)
     if role in DRAFTERS:
         assert response.status_code == 302
         assert changed()
     else:
         assert not changed()
-        if role == "anonymous":
+        if role == ANONYMOUS:
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         else:
             assert response.status_code == 403
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_moving_a_commitment(client, world, role):
+def test_moving_a_commitment(client, people, world, role):
     """Only the member's points of contact and officers reorder the plan's commitments."""
     first = world["commitment"]
     second = CommitmentFactory(plan=world["plan"])
     plan = world["plan"]
     before = list(plan.commitments.order_by("position").values_list("pk", flat=True))
     assert before == [first.pk, second.pk]
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     response = client.post(
         reverse("commitments:move", args=[second.identifier]), {"direction": "up"}
     )
@@ -271,7 +264,7 @@ def test_moving_a_commitment(client, world, role):
         assert after == [second.pk, first.pk]
     else:
         assert after == before
-        if role == "anonymous":
+        if role == ANONYMOUS:
             assert "/accounts/login/" in response["Location"]
         else:
             assert response.status_code == 403

@@ -12,8 +12,18 @@ from django.urls import reverse
 from commitments.models import Evidence
 from commitments.progress_forms import EvidenceForm
 from commitments.validators import validate_evidence_file
+from tests.people import (
+    ANONYMOUS,
+    FORUM,
+    IRM_ASSESSOR,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    POINT_OF_CONTACT,
+    USER,
+)
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, ProgressReportFactory
-from tests.plans.test_progress import PDF, make_people
+from tests.plans.test_progress import PDF
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
@@ -146,26 +156,24 @@ def test_stored_under_a_generated_name_and_downloaded_under_the_title(client, ev
 @pytest.mark.parametrize(
     "role, status",
     [
-        ("anonymous", 404),
-        ("user", 404),
-        ("other_officer", 404),
-        ("irm", 404),
-        ("forum", 200),
-        ("officer", 200),
-        ("contact", 200),
-        ("admin", 200),
+        (ANONYMOUS, 404),
+        (USER, 404),
+        (OTHER_OFFICER, 404),
+        (IRM_ASSESSOR, 404),
+        (FORUM, 200),
+        (OFFICER, 200),
+        (POINT_OF_CONTACT, 200),
+        (OGP_ADMIN, 200),
     ],
 )
-def test_files_of_a_draft_are_for_its_team(client, evidence, role, status):
+def test_files_of_a_draft_are_for_its_team(client, people, evidence, role, status):
     """A draft plan's evidence is as invisible as the draft: 404, even to anonymous visitors
     (no sign-in prompt that would tell the file exists)."""
     plan = evidence.report.commitment.plan
     plan.status = "draft"
     plan.published_at = None
     plan.save()
-    person = make_people(plan.member)[role]
-    if person.is_authenticated:
-        client.force_login(person)
+    people.of(member=plan.member).sign_in(client, role)
     assert download(client, evidence).status_code == status
 
 

@@ -8,19 +8,24 @@ policies decide both); a refused step changes neither the plan nor its timeline.
 import datetime
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from action_plans import services
 from action_plans.models import ActionPlan
 from ogp_platform.members.models import MemberRole
-from ogp_platform.members.policies import OGP_ADMINS_GROUP
-from tests.factories import UserFactory
 from tests.members.factories import (
-    MemberFactory,
     MemberRoleFactory,
-    OrganisationMembershipFactory,
+)
+from tests.people import (
+    ANONYMOUS,
+    CSO_MEMBER,
+    FORUM,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    POINT_OF_CONTACT,
+    USER,
 )
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 
@@ -28,47 +33,16 @@ pytestmark = pytest.mark.django_db
 
 Status = ActionPlan.Status
 
-# --- Actors --------------------------------------------------------------------------------
-
-ANONYMOUS = "anonymous"  # AnonymousUser()
-USER = "user"  # signed in, no role anywhere
-CSO_MEMBER = "cso_member"  # approved member of a civil-society organisation
-FORUM = "forum"  # multistakeholder forum member of the plan's member
-OTHER_OFFICER = "other_officer"  # government officer of another member
-POINT_OF_CONTACT = "point_of_contact"  # point of contact of the plan's member
-OFFICER = "officer"  # government officer of the plan's member
-OGP_ADMIN = "ogp_admin"  # in the group "OGP admins"
+# --- Actors (tests/people.py) -------------------------------------------------------------
 
 ACTORS = [ANONYMOUS, USER, CSO_MEMBER, FORUM, OTHER_OFFICER, POINT_OF_CONTACT, OFFICER, OGP_ADMIN]
 DRAFTERS = {POINT_OF_CONTACT, OFFICER}
 
 
-def make_actor(actor, member):
-    if actor == ANONYMOUS:
-        return AnonymousUser()
-    if actor == USER:
-        return UserFactory()
-    if actor == CSO_MEMBER:
-        return OrganisationMembershipFactory().user
-    if actor == FORUM:
-        return MemberRoleFactory(member=member, role=MemberRole.Role.FORUM).user
-    if actor == OTHER_OFFICER:
-        return MemberRoleFactory(role=MemberRole.Role.OFFICER).user
-    if actor == POINT_OF_CONTACT:
-        return MemberRoleFactory(member=member, role=MemberRole.Role.POINT_OF_CONTACT).user
-    if actor == OFFICER:
-        return MemberRoleFactory(member=member, role=MemberRole.Role.OFFICER).user
-    if actor == OGP_ADMIN:
-        user = UserFactory()
-        Group.objects.get(name=OGP_ADMINS_GROUP).user_set.add(user)
-        return user
-    raise ValueError(actor)
-
-
-def almighty(member):
+def almighty(people):
     """An OGP admin who is also an officer of the member: refused only for the plan's state."""
-    user = make_actor(OGP_ADMIN, member)
-    MemberRoleFactory(member=member, user=user, role=MemberRole.Role.OFFICER)
+    user = people[OGP_ADMIN]
+    MemberRoleFactory(member=people.member, user=user, role=MemberRole.Role.OFFICER)
     return user
 
 
@@ -151,12 +125,12 @@ TRANSITIONS = {
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("name", list(TRANSITIONS))
-def test_transition_by_role(name, actor):
+def test_transition_by_role(people, name, actor):
     """Each lifecycle step is taken by exactly the roles allowed to take it; it records who took
     it, from which state to which, and why. Everyone else is refused and nothing changes."""
     call, from_status, to_status, allowed, _states, reason = TRANSITIONS[name]
-    plan = plan_in(from_status)
-    user = make_actor(actor, plan.member)
+    plan = plan_in(from_status, member=people.member)
+    user = people[actor]
     before = list(plan.transitions.values_list("pk", flat=True))
 
     if actor in allowed:
@@ -180,13 +154,13 @@ def test_transition_by_role(name, actor):
 
 @pytest.mark.parametrize("status", Status.values)
 @pytest.mark.parametrize("name", list(TRANSITIONS))
-def test_transition_by_state(name, status):
+def test_transition_by_state(people, name, status):
     """Each step is taken only from the states it leaves (reopening a draft, submitting a draft,
     ending a submitted plan, withdrawing an ended plan are refused), even for someone who holds
     every role."""
     call, _from, to_status, _allowed, states, _reason = TRANSITIONS[name]
-    plan = plan_in(status)
-    user = almighty(plan.member)
+    plan = plan_in(status, member=people.member)
+    user = almighty(people)
     if status in states:
         assert call(user, plan).status == to_status
         plan.refresh_from_db()
@@ -200,12 +174,12 @@ def test_transition_by_state(name, status):
         assert plan.transitions.count() == 1  # the factory's "created as draft" row
 
 
-def test_a_plan_goes_through_its_whole_cycle_and_the_timeline_records_each_step():
+def test_a_plan_goes_through_its_whole_cycle_and_the_timeline_records_each_step(people):
     """Draft → co-creation → submitted → (reopened) co-creation → submitted → implementation →
     ended: one timeline row per step, in order, with its actor and reason."""
-    member = MemberFactory()
-    officer = make_actor(OFFICER, member)
-    admin = make_actor(OGP_ADMIN, member)
+    member = people.member
+    officer = people[OFFICER]
+    admin = people[OGP_ADMIN]
     plan = services.action_plan_create(
         actor=officer,
         member=member,
@@ -242,11 +216,11 @@ def test_a_plan_goes_through_its_whole_cycle_and_the_timeline_records_each_step(
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_create_by_role(actor):
+def test_create_by_role(people, actor):
     """Only the member's points of contact and officers start a plan for it; the new plan is a
     draft whose timeline starts with its creator."""
-    member = MemberFactory()
-    user = make_actor(actor, member)
+    member = people.member
+    user = people[actor]
 
     def create():
         return services.action_plan_create(
@@ -272,11 +246,11 @@ def test_create_by_role(actor):
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.COCREATION])
-def test_update_by_role(status, actor):
+def test_update_by_role(people, status, actor):
     """While a plan is being written, its points of contact and officers change it; nobody
     else does, not even an OGP admin."""
-    plan = plan_in(status, title="Old title")
-    user = make_actor(actor, plan.member)
+    plan = plan_in(status, member=people.member, title="Old title")
+    user = people[actor]
     if actor in DRAFTERS:
         services.action_plan_update(actor=user, plan=plan, title="New title")
         plan.refresh_from_db()
@@ -292,22 +266,22 @@ def test_update_by_role(status, actor):
 @pytest.mark.parametrize(
     "status", [Status.SUBMITTED, Status.IMPLEMENTATION, Status.ENDED, Status.WITHDRAWN]
 )
-def test_update_by_state(status):
+def test_update_by_state(people, status):
     """Once submitted (or later), a plan is not changed, even by someone holding every role."""
-    plan = plan_in(status, title="Old title")
+    plan = plan_in(status, member=people.member, title="Old title")
     with pytest.raises(PermissionDenied):
-        services.action_plan_update(actor=almighty(plan.member), plan=plan, title="New title")
+        services.action_plan_update(actor=almighty(people), plan=plan, title="New title")
     plan.refresh_from_db()
     assert plan.title == "Old title"
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_set_deadline_by_role(actor):
+def test_set_deadline_by_role(people, actor):
     """Only OGP admins move a plan's submission deadline."""
-    plan = plan_in(Status.COCREATION)
+    plan = plan_in(Status.COCREATION, member=people.member)
     old = plan.submission_deadline
     new = datetime.date(2099, 10, 31)
-    user = make_actor(actor, plan.member)
+    user = people[actor]
     if actor == OGP_ADMIN:
         services.action_plan_set_deadline(actor=user, plan=plan, submission_deadline=new)
         plan.refresh_from_db()
@@ -321,11 +295,11 @@ def test_set_deadline_by_role(actor):
 
 
 @pytest.mark.parametrize("status", Status.values)
-def test_set_deadline_by_state(status):
+def test_set_deadline_by_state(people, status):
     """The deadline moves until the plan ended or was withdrawn."""
     plan = plan_in(status)
     new = datetime.date(2099, 10, 31)
-    admin = make_actor(OGP_ADMIN, plan.member)
+    admin = people[OGP_ADMIN]
     if status in (Status.ENDED, Status.WITHDRAWN):
         with pytest.raises(PermissionDenied):
             services.action_plan_set_deadline(actor=admin, plan=plan, submission_deadline=new)

@@ -5,21 +5,29 @@ The members app knows nothing of plans: the page gets them through a template ta
 import datetime
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ogp_platform.members.models import ContraryToProcess
 from tests.factories import UserFactory
-from tests.members.factories import MemberFactory, MemberRoleFactory, OrganisationMembershipFactory
+from tests.members.factories import MemberFactory, MemberRoleFactory
+from tests.people import (
+    ANONYMOUS,
+    CSO_MEMBER,
+    FORUM,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    POINT_OF_CONTACT,
+    USER,
+)
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
+from tests.queries import assert_queries_constant, get_ok
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = ["anonymous", "user", "cso", "forum", "other_officer", "officer", "contact", "admin"]
-TEAM = {"forum", "officer", "contact", "admin"}
-DRAFTERS = {"officer", "contact"}
+PEOPLE = [ANONYMOUS, USER, CSO_MEMBER, FORUM, OTHER_OFFICER, OFFICER, POINT_OF_CONTACT, OGP_ADMIN]
+TEAM = {FORUM, OFFICER, POINT_OF_CONTACT, OGP_ADMIN}
+DRAFTERS = {OFFICER, POINT_OF_CONTACT}
 
 
 @pytest.fixture
@@ -50,23 +58,6 @@ def plans(member):
     return {"ended": ended, "cocreation": cocreation, "draft": draft}
 
 
-def person(name, member):
-    if name == "anonymous":
-        return AnonymousUser()
-    if name == "user":
-        return UserFactory()
-    if name == "cso":
-        return OrganisationMembershipFactory().user
-    if name == "other_officer":
-        return MemberRoleFactory(member=MemberFactory(), role="officer").user
-    if name == "admin":
-        admin = UserFactory()
-        Group.objects.get(name="OGP admins").user_set.add(admin)
-        return admin
-    role = {"forum": "forum", "officer": "officer", "contact": "point_of_contact"}[name]
-    return MemberRoleFactory(member=member, role=role).user
-
-
 def member_page(client, member, who=None):
     if who is not None and who.is_authenticated:
         client.force_login(who)
@@ -94,36 +85,36 @@ def test_public_page_lists_published_plans_with_their_facts(client, member, plan
 
 
 @pytest.mark.parametrize("name", PEOPLE)
-def test_drafts_are_listed_for_the_members_team_only(client, member, plans, name):
+def test_drafts_are_listed_for_the_members_team_only(client, people, member, plans, name):
     """The member's officers, points of contact, forum members and OGP admins see the draft
     with its status; everyone else sees the published plans only."""
-    html = member_page(client, member, person(name, member))
+    html = member_page(client, member, people.of(member=member)[name])
     assert "AP_MDA05" in html
     assert ("Sixth plan, still a draft" in html) == (name in TEAM)
     assert ('class="badge badge--plan-draft">Draft' in html) == (name in TEAM)
 
 
 @pytest.mark.parametrize("name", PEOPLE)
-def test_start_button_only_for_drafters(client, member, name):
+def test_start_button_only_for_drafters(client, people, member, name):
     """Only the member's points of contact and officers get "Start an action plan"."""
-    html = member_page(client, member, person(name, member))
+    html = member_page(client, member, people.of(member=member)[name])
     create_url = reverse("action_plans:create", args=[member.slug])
     assert ("Start an action plan" in html) == (name in DRAFTERS)
     assert (f'href="{create_url}"' in html) == (name in DRAFTERS)
 
 
-def test_empty_states(client, member):
+def test_empty_states(client, people, member):
     """Without plans, visitors read that none is published; drafters are told a new plan stays a
     draft until co-creation opens."""
     assert "No action plan published yet." in member_page(client, member)
-    html = member_page(client, member, person("officer", member))
+    html = member_page(client, member, people.of(member=member)[OFFICER])
     assert "No action plan yet. A plan you start stays a draft" in html
 
 
-def test_contrary_to_process_records_are_shown(client, member, plans):
+def test_contrary_to_process_records_are_shown(client, people, member, plans):
     """The member page shows OGP's "acting contrary to process" records, linking the plan when
     the visitor may read it, and escaping the reason."""
-    admin = person("admin", member)
+    admin = people.of(member=member)[OGP_ADMIN]
     ContraryToProcess.objects.create(
         member=member,
         plan_identifier=plans["ended"].identifier,
@@ -162,19 +153,13 @@ def test_directory_count_ignores_withdrawn_drafts_and_filters_keep_counts(client
     assert [m.published_plan_count for m in response.context["page"].object_list] == [2]
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-@pytest.mark.parametrize("name", ["anonymous", "officer"])
-def test_member_page_queries_do_not_grow_with_plans(client, name):
+@pytest.mark.parametrize("name", [ANONYMOUS, OFFICER])
+def test_member_page_queries_do_not_grow_with_plans(client, people, name):
     """The member page costs as many queries with 8 plans (with commitments, late, with a
     contrary-to-process record each) as with 1."""
     small = MemberFactory(country="MD", country_alpha3="MDA", slug="small")
     large = MemberFactory(country="CA", country_alpha3="CAN", slug="large")
-    who = person(name, small)
+    who = people.of(member=small)[name]
     if who.is_authenticated:
         MemberRoleFactory(member=large, user=who, role="officer")
         client.force_login(who)
@@ -189,8 +174,10 @@ def test_member_page_queries_do_not_grow_with_plans(client, name):
                 member=member, plan_identifier=plan.identifier, reason="Late.", recorded_by=recorder
             )
         ActionPlanFactory(member=member, sequence=count + 1)  # a draft
-    counts = [count_queries(client, m.get_absolute_url()) for m in (small, large)]
-    assert counts[0] == counts[1] <= 14, counts
+    count = assert_queries_constant(
+        lambda url: get_ok(client, url), small.get_absolute_url(), large.get_absolute_url()
+    )
+    assert count <= 14
 
 
 def test_directory_queries_do_not_grow_with_plans(client):
@@ -198,8 +185,12 @@ def test_directory_queries_do_not_grow_with_plans(client):
     members = [MemberFactory() for _ in range(12)]
     for member in members[:2]:
         ActionPlanFactory(member=member, published=True, status="cocreation")
-    small = count_queries(client, reverse("members:directory"))
-    for member in members:
-        for _ in range(3):
-            ActionPlanFactory(member=member, published=True, status="cocreation")
-    assert count_queries(client, reverse("members:directory")) == small
+
+    def more_plans():
+        for member in members:
+            for _ in range(3):
+                ActionPlanFactory(member=member, published=True, status="cocreation")
+
+    assert_queries_constant(
+        lambda _: get_ok(client, reverse("members:directory")), None, more_plans
+    )

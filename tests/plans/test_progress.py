@@ -2,7 +2,7 @@
 refused without losing anything, and how the commitment page shows the trail."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template.loader import render_to_string
@@ -12,7 +12,16 @@ from django.urls import reverse
 from commitments import selectors
 from commitments.models import Evidence, ProgressReport
 from tests.factories import UserFactory
-from tests.members.factories import MemberFactory, MemberRoleFactory
+from tests.people import (
+    ANONYMOUS,
+    FORUM,
+    IRM_ASSESSOR,
+    OFFICER,
+    OGP_ADMIN,
+    OTHER_OFFICER,
+    POINT_OF_CONTACT,
+    USER,
+)
 from tests.plans.factories import (
     ActionPlanFactory,
     CommitmentFactory,
@@ -22,42 +31,19 @@ from tests.plans.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "user", "other_officer", "forum", "officer", "contact", "admin", "irm"]
-REPORTERS = {"officer", "contact"}
+ROLES = [ANONYMOUS, USER, OTHER_OFFICER, FORUM, OFFICER, POINT_OF_CONTACT, OGP_ADMIN, IRM_ASSESSOR]
+REPORTERS = {OFFICER, POINT_OF_CONTACT}
 # Who sees a draft plan (and so gets 403 rather than 404 on its pages).
-DRAFT_READERS = {"forum", "officer", "contact", "admin"}
+DRAFT_READERS = {FORUM, OFFICER, POINT_OF_CONTACT, OGP_ADMIN}
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-def make_people(member):
-    people = {"anonymous": AnonymousUser(), "user": UserFactory()}
-    for name, role in (("forum", "forum"), ("officer", "officer"), ("contact", "point_of_contact")):
-        people[name] = MemberRoleFactory(member=member, role=role).user
-    people["other_officer"] = MemberRoleFactory(member=MemberFactory(), role="officer").user
-    people["admin"] = UserFactory()
-    Group.objects.get(name="OGP admins").user_set.add(people["admin"])
-    people["irm"] = UserFactory()
-    Group.objects.get(name="IRM assessors").user_set.add(people["irm"])
-    return people
-
-
 @pytest.fixture
-def world():
-    member = MemberFactory()
-    plan = ActionPlanFactory(member=member, status="implementation", published=True)
+def world(people):
+    plan = ActionPlanFactory(member=people.member, status="implementation", published=True)
     commitment = CommitmentFactory(plan=plan)
     milestone = MilestoneFactory(commitment=commitment)
-    return {
-        "plan": plan,
-        "commitment": commitment,
-        "milestone": milestone,
-        "people": make_people(member),
-    }
-
-
-def login(client, person):
-    if person.is_authenticated:
-        client.force_login(person)
+    return {"plan": plan, "commitment": commitment, "milestone": milestone}
 
 
 def url(commitment):
@@ -84,7 +70,7 @@ def report_data(rows=(), **fields):
 def assert_refused(response, role, plan):
     if not plan.is_public and role not in DRAFT_READERS:
         assert response.status_code == 404
-    elif role == "anonymous":
+    elif role == ANONYMOUS:
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
     else:
@@ -95,10 +81,10 @@ def assert_refused(response, role, plan):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_opens_the_report_form(client, world, role):
+def test_who_opens_the_report_form(client, people, world, role):
     """During implementation only the member's officers and points of contact open the form;
     OGP admins and IRM assessors do not report for a member."""
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     response = client.get(url(world["commitment"]))
     if role in REPORTERS:
         assert response.status_code == 200
@@ -108,9 +94,9 @@ def test_who_opens_the_report_form(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_who_posts_a_report(client, world, role):
+def test_who_posts_a_report(client, people, world, role):
     """A report posted without the right saves nothing and changes no completion."""
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     response = client.post(url(world["commitment"]), report_data())
     world["commitment"].refresh_from_db()
     if role in REPORTERS:
@@ -134,14 +120,14 @@ def test_who_posts_a_report(client, world, role):
         ("withdrawn", False),
     ],
 )
-@pytest.mark.parametrize("role", ["officer", "anonymous", "user"])
-def test_reporting_depends_on_the_plan_status(client, world, status, allowed, role):
+@pytest.mark.parametrize("role", [OFFICER, ANONYMOUS, USER])
+def test_reporting_depends_on_the_plan_status(client, people, world, status, allowed, role):
     """Progress is reported once implementation started, including after the plan ended."""
     plan = world["plan"]
     plan.status = status
     plan.published_at = None if status == "draft" else plan.published_at
     plan.save()
-    login(client, world["people"][role])
+    people.sign_in(client, role)
     for response in (
         client.get(url(world["commitment"])),
         client.post(url(world["commitment"]), report_data()),
@@ -153,8 +139,8 @@ def test_reporting_depends_on_the_plan_status(client, world, status, allowed, ro
     assert ProgressReport.objects.exists() is (allowed and role in REPORTERS)
 
 
-def test_unknown_commitment_is_not_found(client, world):
-    client.force_login(world["people"]["officer"])
+def test_unknown_commitment_is_not_found(client, people, world):
+    people.sign_in(client, OFFICER)
     response = client.get(reverse("commitments:progress", args=["ZZ9999"]))
     assert response.status_code == 404
 
@@ -162,10 +148,10 @@ def test_unknown_commitment_is_not_found(client, world):
 # --- Saving --------------------------------------------------------------------------------
 
 
-def test_report_on_a_milestone_with_link_and_file(client, world):
+def test_report_on_a_milestone_with_link_and_file(client, people, world):
     """A report on a milestone saves its evidence and sets that milestone's completion, not the
     commitment's; the officer lands on the progress section with a message."""
-    client.force_login(world["people"]["officer"])
+    people.sign_in(client, OFFICER)
     milestone = world["milestone"]
     pdf = SimpleUploadedFile("Register report.pdf", PDF, content_type="application/pdf")
     response = client.post(
@@ -186,7 +172,7 @@ def test_report_on_a_milestone_with_link_and_file(client, world):
     assert "Progress on" in response.content.decode()
     report = ProgressReport.objects.get()
     assert report.milestone == milestone
-    assert report.reported_by == world["people"]["officer"]
+    assert report.reported_by == people[OFFICER]
     link, upload = report.evidence.order_by("pk")
     assert (link.title, link.url, link.file.name) == (
         "Register",
@@ -202,8 +188,8 @@ def test_report_on_a_milestone_with_link_and_file(client, world):
     assert world["commitment"].completion == ""
 
 
-def test_report_on_the_whole_commitment_sets_its_completion(client, world):
-    client.force_login(world["people"]["contact"])
+def test_report_on_the_whole_commitment_sets_its_completion(client, people, world):
+    people.sign_in(client, POINT_OF_CONTACT)
     response = client.post(url(world["commitment"]), report_data(level="limited"))
     assert response.status_code == 302
     world["commitment"].refresh_from_db()
@@ -213,9 +199,9 @@ def test_report_on_the_whole_commitment_sets_its_completion(client, world):
     assert ProgressReport.objects.get().milestone is None
 
 
-def test_the_latest_report_sets_the_level(client, world):
+def test_the_latest_report_sets_the_level(client, people, world):
     """Completion follows the latest report, even when it goes down (e.g. withdrawn)."""
-    client.force_login(world["people"]["officer"])
+    people.sign_in(client, OFFICER)
     client.post(url(world["commitment"]), report_data(level="substantial"))
     client.post(url(world["commitment"]), report_data(level="withdrawn"))
     world["commitment"].refresh_from_db()
@@ -223,8 +209,8 @@ def test_the_latest_report_sets_the_level(client, world):
     assert ProgressReport.objects.count() == 2
 
 
-def test_empty_rows_are_ignored(client, world):
-    client.force_login(world["people"]["officer"])
+def test_empty_rows_are_ignored(client, people, world):
+    people.sign_in(client, OFFICER)
     response = client.post(
         url(world["commitment"]),
         report_data(rows=[{"title": "", "url": ""}, {"title": "  "}, {}]),
@@ -233,8 +219,8 @@ def test_empty_rows_are_ignored(client, world):
     assert Evidence.objects.count() == 0
 
 
-def test_milestone_preselected_from_the_query_string(client, world):
-    client.force_login(world["people"]["officer"])
+def test_milestone_preselected_from_the_query_string(client, people, world):
+    people.sign_in(client, OFFICER)
     milestone = world["milestone"]
     response = client.get(f"{url(world['commitment'])}?milestone={milestone.pk}")
     assert response.context["form"]["milestone"].value() == milestone.pk
@@ -244,9 +230,9 @@ def test_milestone_preselected_from_the_query_string(client, world):
 # --- Refusals ------------------------------------------------------------------------------
 
 
-def refused(client, world, data):
+def refused(client, people, world, data):
     """Post and check that nothing was saved and the page came back with an error summary."""
-    client.force_login(world["people"]["officer"])
+    people.sign_in(client, OFFICER)
     response = client.post(url(world["commitment"]), data)
     assert response.status_code == 200
     assert 'class="error-summary"' in response.content.decode()
@@ -257,10 +243,11 @@ def refused(client, world, data):
     return response
 
 
-def test_a_row_with_a_title_but_neither_link_nor_file(client, world):
+def test_a_row_with_a_title_but_neither_link_nor_file(client, people, world):
     """The row is marked, the typed report comes back unchanged, and nothing is saved."""
     response = refused(
         client,
+        people,
         world,
         report_data(rows=[{"title": "Minutes"}], narrative="Meetings were held in May."),
     )
@@ -272,54 +259,64 @@ def test_a_row_with_a_title_but_neither_link_nor_file(client, world):
     assert 'value="Minutes"' in page
 
 
-def test_a_row_with_both_link_and_file(client, world):
+def test_a_row_with_both_link_and_file(client, people, world):
     pdf = SimpleUploadedFile("a.pdf", PDF)
     response = refused(
-        client, world, report_data(rows=[{"title": "A", "url": "https://example.org", "file": pdf}])
+        client,
+        people,
+        world,
+        report_data(rows=[{"title": "A", "url": "https://example.org", "file": pdf}]),
     )
     assert "not both" in response.context["evidence_formset"].forms[0].non_field_errors()[0]
 
 
-def test_a_link_without_a_title(client, world):
-    response = refused(client, world, report_data(rows=[{"url": "https://example.org/report"}]))
+def test_a_link_without_a_title(client, people, world):
+    response = refused(
+        client, people, world, report_data(rows=[{"url": "https://example.org/report"}])
+    )
     assert response.context["evidence_formset"].forms[0].errors["title"] == [
         "Give the evidence a title."
     ]
 
 
-def test_an_invalid_link(client, world):
-    response = refused(client, world, report_data(rows=[{"title": "A", "url": "not a link"}]))
+def test_an_invalid_link(client, people, world):
+    response = refused(
+        client, people, world, report_data(rows=[{"title": "A", "url": "not a link"}])
+    )
     assert "url" in response.context["evidence_formset"].forms[0].errors
 
 
-def test_a_pdf_that_is_not_a_pdf(client, world):
+def test_a_pdf_that_is_not_a_pdf(client, people, world):
     """A file named .pdf must be a PDF; the officer is asked for the file again."""
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 this is a Windows program")
-    response = refused(client, world, report_data(rows=[{"title": "Report", "file": fake}]))
+    response = refused(client, people, world, report_data(rows=[{"title": "Report", "file": fake}]))
     errors = response.context["evidence_formset"].forms[0].errors["file"]
     assert errors == ["The file's content does not match its type (.pdf)."]
 
 
-def test_an_executable(client, world):
+def test_an_executable(client, people, world):
     program = SimpleUploadedFile("setup.exe", b"MZ\x90\x00\x03\x00")
-    response = refused(client, world, report_data(rows=[{"title": "Tool", "file": program}]))
+    response = refused(
+        client, people, world, report_data(rows=[{"title": "Tool", "file": program}])
+    )
     errors = response.context["evidence_formset"].forms[0].errors["file"]
     assert len(errors) == 1 and "“exe” is not allowed" in errors[0]
 
 
-def test_a_file_too_large(client, world, monkeypatch):
+def test_a_file_too_large(client, people, world, monkeypatch):
     monkeypatch.setattr("commitments.validators.MAX_EVIDENCE_SIZE", 10)
     pdf = SimpleUploadedFile("big.pdf", PDF)
-    response = refused(client, world, report_data(rows=[{"title": "Big", "file": pdf}]))
+    response = refused(client, people, world, report_data(rows=[{"title": "Big", "file": pdf}]))
     errors = response.context["evidence_formset"].forms[0].errors["file"]
     assert errors == [f"The file is {len(PDF)}\xa0bytes; the limit is 10\xa0bytes."]
 
 
-def test_a_good_file_in_a_refused_report_must_be_chosen_again(client, world):
+def test_a_good_file_in_a_refused_report_must_be_chosen_again(client, people, world):
     """Browsers drop a chosen file when the page comes back: the row says which to choose."""
     pdf = SimpleUploadedFile("minutes-may.pdf", PDF)
     response = refused(
         client,
+        people,
         world,
         report_data(rows=[{"title": "Minutes", "file": pdf}], narrative="", level=""),
     )
@@ -328,15 +325,15 @@ def test_a_good_file_in_a_refused_report_must_be_chosen_again(client, world):
     assert response.context["form"].errors.keys() == {"level", "narrative"}
 
 
-def test_a_milestone_of_another_commitment_is_refused(client, world):
+def test_a_milestone_of_another_commitment_is_refused(client, people, world):
     other = MilestoneFactory()
-    response = refused(client, world, report_data(milestone=str(other.pk)))
+    response = refused(client, people, world, report_data(milestone=str(other.pk)))
     assert "milestone" in response.context["form"].errors
 
 
-def test_more_rows_than_offered_are_refused(client, world):
+def test_more_rows_than_offered_are_refused(client, people, world):
     rows = [{"title": f"Link {n}", "url": f"https://example.org/{n}"} for n in range(4)]
-    refused(client, world, report_data(rows=rows, **{"evidence-TOTAL_FORMS": "4"}))
+    refused(client, people, world, report_data(rows=rows, **{"evidence-TOTAL_FORMS": "4"}))
 
 
 # --- The trail on the commitment page ------------------------------------------------------
@@ -416,9 +413,9 @@ def test_trail_costs_no_query_per_report(world):
     assert len(queries) == 0, [q["sql"] for q in queries]
 
 
-def test_commitment_page_shows_the_trail(client, world):
+def test_commitment_page_shows_the_trail(client, people, world):
     ProgressReportFactory(commitment=world["commitment"], narrative="Work has started.")
-    client.force_login(world["people"]["officer"])
+    people.sign_in(client, OFFICER)
     response = client.get(world["commitment"].get_absolute_url())
     page = response.content.decode()
     assert 'id="progress"' in page and "Work has started." in page

@@ -16,14 +16,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ogp_platform import roles
 from ogp_platform.accounts import services
+from ogp_platform.audit.models import ObjectRoleChange
 from ogp_platform.members.models import Invitation, MemberRole, OrganisationMembership
+from ogp_platform.members.policies import ADMINISTER_ORGANISATION
+from participation.links import args_of
 from participation.models import (
     Comment,
     CommentVote,
@@ -38,8 +40,13 @@ from participation.selectors import content_type_of
 from participation.services import notification_emails
 from participation.services.notifications import notification_settings_update
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.members.factories import MemberRoleFactory, OrganisationMembershipFactory
+from tests.members.factories import (
+    MemberRoleFactory,
+    OrganisationFactory,
+    OrganisationMembershipFactory,
+)
 from tests.opendata.helpers import csv_records, json_file
+from tests.participation.factories import CommentFactory
 from tests.participation.test_register import (
     officer_of,
     quick_comment_input,
@@ -47,6 +54,7 @@ from tests.participation.test_register import (
     respond,
 )
 from tests.plans.factories import CommitmentFactory, MilestoneFactory
+from tests.queries import assert_queries_constant, get_ok
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +72,8 @@ def on(target) -> dict:
 
 def write_comment(plan, author, target=None, body="Publish the contracts.", **fields):
     """A comment written directly (no rate limit), in the plan's open consultation."""
-    return Comment.objects.create(
-        **on(target or plan),
-        consultation=plan.consultation,
-        author=author,
-        body=body,
-        body_html=f"<p>{body}</p>",
-        **fields,
+    return CommentFactory(
+        target=target or plan, consultation=plan.consultation, author=author, body=body, **fields
     )
 
 
@@ -191,24 +194,49 @@ def test_the_download_lists_an_officers_official_records(client, plan):
     assert {"records": "inputs", "versions": 1} in data["changes_recorded_in_history"]
 
 
+def test_the_download_lists_the_roles_held_on_single_objects(client):
+    """An organisation's administrator finds the role, and its record, in their data."""
+    admin = OrganisationMembershipFactory(
+        organisation=OrganisationFactory(name="Delna"), admin=True
+    ).user
+    data = download(client, admin)
+    assert data["roles_on_objects"] == [
+        {
+            "role": "members.administer_organisation",
+            "role_name": "Administer the organisation",
+            "object_type": "organisation",
+            "object": "Delna",
+        }
+    ]
+    (received,) = data["official_records"]["object_roles_received"]
+    assert (received["role"], received["object"], received["granted"]) == (
+        "members.administer_organisation",
+        "Delna",
+        True,
+    )
+
+
 def test_the_download_costs_the_same_queries_for_few_and_many_records(client, plan):
     few, many = UserFactory(), UserFactory()
     take_part(plan, few, times=1)
     take_part(plan, many, times=12)
 
-    def queries(user):
-        client.force_login(user)
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(DOWNLOAD)
-        assert response.status_code == 200
-        return len(captured), json.loads(response.content)
+    downloads = []
 
-    few_queries, few_data = queries(few)
-    many_queries, many_data = queries(many)
+    def signed_in(user):
+        def setup():
+            client.force_login(user)
+
+        return setup
+
+    def download(_):
+        downloads.append(json.loads(get_ok(client, DOWNLOAD).content))
+
+    count = assert_queries_constant(download, signed_in(few), signed_in(many))
+    few_data, many_data = downloads
     assert (len(few_data["comments"]), len(many_data["comments"])) == (3, 36)
-    assert few_queries == many_queries
     # The session and the user, one query a section, one per kind of object commented on.
-    assert many_queries <= 50
+    assert count <= 50
 
 
 def test_data_download_permissions(client, person):
@@ -368,6 +396,20 @@ def test_deletion_removes_the_person_and_keeps_their_words(
     assert DELETED in message.body
 
 
+def test_deletion_takes_the_roles_on_single_objects_with_their_record(client):
+    """A deleted account administers nothing any more; the audit log says the person gave the
+    role up, and the organisation keeps its other administrators."""
+    organisation = OrganisationFactory()
+    other = OrganisationMembershipFactory(organisation=organisation, admin=True).user
+    person = OrganisationMembershipFactory(organisation=organisation, admin=True).user
+
+    assert ask_to_delete(client, person).status_code == 302
+
+    assert roles.holder_ids(ADMINISTER_ORGANISATION, organisation) == {other.pk}
+    revoked = ObjectRoleChange.objects.get(user=person, granted=False)
+    assert (revoked.changed_by, revoked.permission) == (person, ADMINISTER_ORGANISATION)
+
+
 def test_the_accepted_invitations_forget_the_address(client, plan):
     user = UserFactory(email="officer@example.org")
     invitation = Invitation.objects.create(
@@ -448,7 +490,7 @@ def test_pages_sign_the_comments_deleted_participant(client, plan, person):
     assert "Name the contracting authority." in page
     assert_anonymous(page)
     assert_anonymous(client.get(plan.get_absolute_url()).content.decode())
-    report = reverse("participation:register_report", args=[content_type_of(plan).pk, plan.pk])
+    report = reverse("participation:register_report", args=args_of(plan))
     assert_anonymous(client.get(report).content.decode())
 
 

@@ -8,19 +8,19 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from action_plans.models import ActionPlan, PlanTransition
+from action_plans.models import PlanTransition
 from ogp_platform.audit.models import PlatformRoleChange
-from ogp_platform.audit.selectors import PER_PAGE, SOURCES, Filters, log_page
+from ogp_platform.audit.selectors import PER_PAGE, Filters, log_page
+from ogp_platform.audit.sources import SOURCES
 from ogp_platform.members import services as member_services
 from ogp_platform.members.models import ForumSeat, Member, MemberRole
 from ogp_platform.members.policies import MODERATORS_GROUP, OGP_ADMINS_GROUP
-from participation.models import Comment, Consultation, Input, ModerationAction
+from participation.models import Input, ModerationAction
 from tests.factories import UserFactory
 from tests.members.factories import (
     MemberFactory,
@@ -28,6 +28,7 @@ from tests.members.factories import (
     OrganisationFactory,
     OrganisationMembershipFactory,
 )
+from tests.participation.factories import CommentFactory, ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,21 +58,6 @@ def officer():
     return UserFactory(email="officer@gov.example")
 
 
-def _consultation(plan, author):
-    return Consultation.objects.create(
-        space_type=ContentType.objects.get_for_model(ActionPlan),
-        space_id=plan.pk,
-        member=plan.member,
-        title="Co-creation",
-        rules="Be kind.",
-        questions="What should the plan do?",
-        opens_at=timezone.now() - datetime.timedelta(days=1),
-        closes_at=timezone.now() + datetime.timedelta(days=30),
-        opened_at=timezone.now() - datetime.timedelta(days=1),
-        created_by=author,
-    )
-
-
 def _changes_of_every_kind(member, officer, admin, *, tag=""):
     """One change of each kind on `member`, made by `officer` (or by `admin` where only an
     OGP admin or moderator would make it). Returns the plan."""
@@ -79,15 +65,8 @@ def _changes_of_every_kind(member, officer, admin, *, tag=""):
     _as(officer, plan, title=f"Open government plan {tag}")
     commitment = _as(officer, CommitmentFactory(plan=plan), title=f"Open contracts {tag}")
     _as(officer, MilestoneFactory(commitment=commitment), title=f"Publish the register {tag}")
-    consultation = _consultation(plan, officer)
-    comment = Comment.objects.create(
-        target_type=consultation.space_type,
-        target_id=plan.pk,
-        consultation=consultation,
-        author=UserFactory(),
-        body="Spam spam spam",
-        body_html="<p>Spam spam spam</p>",
-    )
+    consultation = ConsultationFactory(space=plan, title="Co-creation", created_by=officer)
+    comment = CommentFactory(target=plan, consultation=consultation, body="Spam spam spam")
     item = Input.objects.create(
         space_type=consultation.space_type,
         space_id=plan.pk,
@@ -116,8 +95,10 @@ def _changes_of_every_kind(member, officer, admin, *, tag=""):
     )
     _as(admin, OrganisationMembershipFactory(), status="refused")
     verified = OrganisationFactory(verified=True)
+    organisation_admin = OrganisationMembershipFactory(organisation=verified)
+    member_services.organisation_admin_grant(actor=admin, membership=organisation_admin)
     rename = member_services.organisation_update(
-        actor=OrganisationMembershipFactory(organisation=verified, role="admin").user,
+        actor=organisation_admin.user,
         organisation=verified,
         name=f"{verified.name} renamed",
     )
@@ -159,6 +140,7 @@ def test_every_kind_appears_with_who_and_when(client, admin, officer):
         "member_role": admin,
         "organisation_membership": admin,
         "organisation_rename": admin,
+        "object_role": admin,
         "member_status": admin,
     }
     for kind, who in expected.items():
@@ -354,13 +336,13 @@ def test_a_page_costs_the_same_whatever_the_size_of_the_log(
     client.force_login(admin)
 
     # The log, a query per kind on the page (two for versions: the records and the ones
-    # before them, three for milestones), people, members, organisations, the member choices,
-    # the session and the user.
-    with django_assert_max_num_queries(28):
+    # before them, three for milestones, two for roles on objects: the records and the
+    # objects), people, members, organisations, the member choices, the session and the user.
+    with django_assert_max_num_queries(30):
         response = client.get(LOG)
-    # Eighteen changes a member, and the admin made an OGP admin.
-    assert len(response.context["page"].entries) == min(PER_PAGE, 18 * members + 1)
-    with django_assert_max_num_queries(28):
+    # Nineteen changes a member, and the admin made an OGP admin.
+    assert len(response.context["page"].entries) == min(PER_PAGE, 19 * members + 1)
+    with django_assert_max_num_queries(30):
         client.get(LOG, {"page": 2, "person": "gov.example"})
 
 
@@ -371,7 +353,7 @@ def test_the_download_costs_a_few_queries_per_batch(
         _changes_of_every_kind(MemberFactory(), officer, admin, tag=str(number))
     client.force_login(admin)
 
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(29):
         response = client.get(DOWNLOAD)
         body = b"".join(response.streaming_content)
     assert len(body.decode("utf-8-sig").splitlines()) > 60

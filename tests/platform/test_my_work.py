@@ -23,9 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connection
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -34,6 +32,7 @@ from action_plans.models import ActionPlan, PdfExport
 from commitments.models import Commitment, Milestone
 from ogp_platform import dashboard
 from ogp_platform.members.models import Organisation, OrganisationMembership
+from participation.links import args_of
 from participation.models import Input
 from participation.services import comments as comment_services
 from participation.services.register import input_record, input_respond
@@ -45,8 +44,9 @@ from tests.members.factories import (
     OrganisationFactory,
     OrganisationMembershipFactory,
 )
-from tests.participation.test_comments import consultation_on
+from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
+from tests.queries import assert_queries_constant, get_ok
 
 pytestmark = pytest.mark.django_db
 
@@ -88,20 +88,12 @@ def panel(html: str, name: str) -> str:
     return found.group(0)
 
 
-def queries(client, user) -> int:
-    client.force_login(user)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(URL)
-    assert response.status_code == 200
-    return len(captured)
-
-
 # --- The worlds --------------------------------------------------------------------------------
 
 
 def officer_world(size: int) -> SimpleNamespace:
     """A member with a point of contact, a plan in co-creation (an open consultation closing in
-    a week, the submission deadline in two months) with `size` commitments (the first complete
+    ten days, the submission deadline in two months) with `size` commitments (the first complete
     with a milestone, the others without), `size` comments waiting in its register plus an
     older input received by email, `size` older plans (in implementation), and `size` PDFs."""
     member = MemberFactory()
@@ -115,7 +107,7 @@ def officer_world(size: int) -> SimpleNamespace:
         end_date=TODAY.replace(day=1) + datetime.timedelta(days=1100),
         submission_deadline=TODAY + datetime.timedelta(days=60),
     )
-    consultation = consultation_on(plan)
+    consultation = ConsultationFactory(space=plan)
     commitments = [
         CommitmentFactory(plan=plan, title=f"Commitment {n} of {member.name}") for n in range(size)
     ]
@@ -167,7 +159,7 @@ def organisation_world(size: int) -> SimpleNamespace:
     comments written for it by its members on a plan in consultation, every other one with
     its response (the first accepted, with a reason)."""
     organisation = OrganisationFactory()
-    admin = OrganisationMembershipFactory(organisation=organisation, role="admin").user
+    admin = OrganisationMembershipFactory(organisation=organisation, admin=True).user
     requests = [
         OrganisationMembershipFactory(
             organisation=organisation,
@@ -177,7 +169,7 @@ def organisation_world(size: int) -> SimpleNamespace:
         for n in range(size)
     ]
     plan = ActionPlanFactory(status="cocreation", published=True)
-    consultation_on(plan)
+    ConsultationFactory(space=plan)
     officer = MemberRoleFactory(member=plan.member, role="officer").user
     comments = []
     for n in range(size):
@@ -204,7 +196,7 @@ def citizen_world(size: int) -> SimpleNamespace:
     and a response to every other one."""
     citizen = UserFactory(display_name="Ilze Participant")
     plan = ActionPlanFactory(status="cocreation", published=True)
-    consultation_on(plan)
+    ConsultationFactory(space=plan)
     officer = MemberRoleFactory(member=plan.member, role="officer").user
     targets, comments, replies = [], [], []
     for n in range(size):
@@ -408,7 +400,7 @@ def test_an_officer_sees_their_plans_inputs_drafts_and_exports(client):
     received = world.emailed.received_on
     assert "3 inputs are waiting for a reasoned response." in words
     assert f"The oldest was received on {date_format(received, 'DATE_FORMAT')}" in words
-    register = reverse("participation:register", args=[world.emailed.space_type_id, world.plan.pk])
+    register = reverse("participation:register", args=args_of(world.plan))
     assert f'href="{register}?disposition=pending"' in html
     assert "3 inputs are waiting for your response" in words
     # Drafts: the complete commitment and the one missing its problem and milestones.
@@ -500,7 +492,7 @@ def test_someone_with_several_roles_sees_every_section(client):
     organisation = organisation_world(1)
     citizen = citizen_world(1)
     person = officer.officer
-    OrganisationMembershipFactory(organisation=organisation.organisation, user=person, role="admin")
+    OrganisationMembershipFactory(organisation=organisation.organisation, user=person, admin=True)
     follow(actor=person, target=citizen.targets[0])
     words = text(page(client, person))
     positions = [
@@ -512,7 +504,7 @@ def test_someone_with_several_roles_sees_every_section(client):
 
 def test_someone_with_no_role_gets_pointers_and_the_open_consultations(client, user):
     plan = ActionPlanFactory(status="cocreation", published=True)
-    consultation = consultation_on(plan)
+    consultation = ConsultationFactory(space=plan)
     html = page(client, user)
     words = text(html)
     assert "Nothing is waiting for you yet" in words
@@ -576,12 +568,16 @@ def test_the_page_costs_the_same_for_little_and_much(client, kind):
         if kind == "citizen":
             return citizen_world(size).citizen
         for _ in range(size):
-            consultation_on(ActionPlanFactory(status="cocreation", published=True))
+            ConsultationFactory(space=ActionPlanFactory(status="cocreation", published=True))
         return UserFactory()
 
-    small = person(SMALL)
-    small_count = queries(client, small)
-    large = person(LARGE)
-    large_count = queries(client, large)
-    assert small_count == large_count, (small_count, large_count)
-    assert large_count <= 30
+    def signed_in(size):
+        def setup():
+            client.force_login(person(size))
+
+        return setup
+
+    count = assert_queries_constant(
+        lambda _: get_ok(client, URL), signed_in(SMALL), signed_in(LARGE)
+    )
+    assert count <= 30

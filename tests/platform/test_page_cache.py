@@ -309,7 +309,7 @@ def test_a_consultation_closing_on_time_shows_at_once(client, commitment):
 
 # Models of the project whose change refreshes every cached page (not tied to one member, or
 # rare enough that finer tracking is not worth it). A new model lands here, in a `track` call
-# or in an `ignore` call of ogp_platform/page_scopes.py: the test makes it a decision.
+# or in an `ignore` call of its app's page_scopes.py: the test makes it a decision.
 REFRESH_EVERYTHING = {
     "members.organisation",
     "members.organisationmembership",

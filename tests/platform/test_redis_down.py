@@ -25,15 +25,16 @@ from ogp_platform.celery import app
 from ogp_platform.outbox import tasks as outbox_tasks
 from ogp_platform.outbox.models import OutboundEmail
 from participation import tasks as participation_tasks
-from participation.models import Comment, Consultation, Follow, Notification, Vote
+from participation.links import args_of
+from participation.models import Comment, Follow, Notification, Vote
 from participation.selectors import content_type_of
 from tests.factories import UserFactory
+from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
 DEAD = "redis://127.0.0.1:1/0"
-DAY = datetime.timedelta(days=1)
 PASSWORD = "a-long-enough-passphrase-42"
 
 
@@ -83,17 +84,7 @@ def committing(django_capture_on_commit_callbacks):
 @pytest.fixture
 def world():
     plan = ActionPlanFactory(status="cocreation", published=True)
-    Consultation.objects.create(
-        space=plan,
-        member=plan.member,
-        title="Consultation on the draft plan",
-        rules="Be kind.",
-        questions="What should the plan do?",
-        created_by=plan.created_by,
-        opens_at=timezone.now() - DAY,
-        closes_at=timezone.now() + 7 * DAY,
-        opened_at=timezone.now() - DAY,
-    )
+    ConsultationFactory(space=plan)
     commitment = CommitmentFactory(plan=plan)
     follower = UserFactory()
     for target in (plan, commitment):
@@ -206,16 +197,14 @@ def test_comments_and_votes_save_and_their_notifications_are_sent_once_redis_is_
     author = UserFactory()
     client.force_login(author)
     plan, commitment, follower = world["plan"], world["commitment"], world["follower"]
-    comment_url = reverse("participation:comment_post", args=[content_type_of(plan).pk, plan.pk])
+    comment_url = reverse("participation:comment_post", args=args_of(plan))
     with committing():
         response = client.post(comment_url, {"body": "Publish every contract.", "next": "/"})
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert (comment.author, comment.body) == (author, "Publish every contract.")
 
-    vote_url = reverse(
-        "participation:vote_cast", args=[content_type_of(commitment).pk, commitment.pk]
-    )
+    vote_url = reverse("participation:vote_cast", args=args_of(commitment))
     with committing():
         response = client.post(vote_url, {"value": "support"})
     assert response.status_code == 302

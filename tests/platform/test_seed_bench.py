@@ -5,22 +5,23 @@ from django.core.management import CommandError, call_command
 
 from action_plans.models import ActionPlan
 from commitments.models import Commitment, CommitmentNumbering, Milestone
-from ogp_platform.bench import seed_bench
+from ogp_platform.seeding import seed_bench
 from participation.models import Comment, Input, Vote
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_data_set_follows_the_scale_and_names_the_benchmark_pages(client):
-    counts = seed_bench(0.02)
-    assert (counts.members, counts.plans, counts.commitments) == (2, 6, 120)
-    assert Milestone.objects.count() == counts.milestones == 4 * 120
-    assert Comment.objects.count() == counts.comments == 2000
-    assert Vote.objects.count() == counts.votes == 6000
+    run = seed_bench(0.02)
+    counts = run.counts
+    assert (counts["members"], counts["plans"], counts["commitments"]) == (2, 6, 120)
+    assert Milestone.objects.count() == counts["milestones"] == 4 * 120
+    assert Comment.objects.count() == counts["comments"] == 2000
+    assert Vote.objects.count() == counts["votes"] == 6000
     # Every top-level comment is an input of its plan's register.
     assert Input.objects.count() == Comment.objects.filter(parent=None).count()
 
-    named = counts.named
+    named = run.named
     plan = ActionPlan.objects.get(identifier=named["plan_60"])
     assert plan.status == "cocreation" and plan.commitments.count() == 60
     busy = Commitment.objects.get(identifier=named["commitment_500_comments"])

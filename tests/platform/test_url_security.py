@@ -7,7 +7,10 @@ permission matrix: anonymous, signed in without the right, with the right) and T
 (allauth's account pages). The Django admin (its own permission system) is set aside;
 uploaded files have no route of their own (views that check permissions serve them). A new
 view fails `test_every_url_is_classified_once` until it is classified; a permission test
-that is moved or renamed fails `test_every_state_changing_url_has_a_permission_test`.
+that is moved or renamed fails `test_every_state_changing_url_has_a_permission_test`, and one
+that stops sending its URL a POST fails
+`test_every_state_changing_url_is_requested_by_its_permission_test` (which runs last, reading
+what the test client recorded: tests/url_requests.py).
 
 `test_no_get_changes_anything` loads the demo data and asks for every URL with GET, with real
 arguments, as an anonymous visitor and as the most powerful user there is (a superuser in
@@ -19,6 +22,7 @@ URLs are also sent a POST, which they refuse.
 
 import datetime
 import io
+import os
 import secrets
 import uuid
 from types import SimpleNamespace
@@ -51,17 +55,19 @@ from ogp_platform.members.models import (
     OrganisationRename,
     RepositoryDocument,
 )
+from participation.interface import slug_for
 from participation.models import Comment, Consultation, Input, Report
 from participation.selectors import content_type_of
 from participation.services import consultations as consultation_services
 from participation.services import notifications as notification_services
+from tests import url_requests
 from tests.factories import UserFactory
 from tests.members.factories import OrganisationFactory
+from tests.participation.factories import CommentFactory
 from tests.platform.url_inventory import (
     ROOT,
     DatabaseWatch,
     defines_test,
-    mentions,
     project_routes,
     reference_parts,
 )
@@ -110,12 +116,19 @@ READ_ONLY = {
     "participation:register",
     "participation:register_report",
     "participation:register_comment",
+    # The participation addresses of old (a ContentType id where the model's slug now is):
+    # a permanent redirect to the new address, whatever the method (308 keeps a POST a POST).
+    "participation:content_type_redirect",
     "audit:log",
     "audit:download",
 }
 
 READ_ONLY_ANSWERING_POST = {
     "home": "a plain page without a form: it renders the same whatever the method",
+}
+# Read-only URLs that send a POST on, unchanged, to another address (which decides).
+READ_ONLY_FORWARDING_POST = {
+    "participation:content_type_redirect": "the address moved: 308 to the new one",
 }
 
 MEMBERS_MATRIX = "tests/members/test_permissions.py"
@@ -158,6 +171,8 @@ STATE_CHANGING = {
     "members:organisation_edit": (MEMBERS_MATRIX, "test_edit_an_organisation"),
     "members:organisation_join": (MEMBERS_MATRIX, "test_ask_to_join_an_organisation"),
     "members:membership_decide": (MEMBERS_MATRIX, "test_decide_a_membership_request"),
+    # Making an administrator and stopping someone being one.
+    "members:organisation_admin": (MEMBERS_MATRIX, "test_organisation_administrators_"),
     "members:organisation_verify": (MEMBERS_MATRIX, "test_verify_an_organisation"),
     "members:organisation_rename": (MEMBERS_MATRIX, "test_decide_a_rename"),
     "members:forum_rules": (FORUM_MATRIX, "test_seats_and_rules"),
@@ -257,7 +272,44 @@ THIRD_PARTY = {
 
 
 def _space(obj) -> dict:
-    return {"content_type_id": content_type_of(obj).pk, "object_id": obj.pk}
+    return {"kind": slug_for(obj), "object_id": obj.pk}
+
+
+def _old_addresses(w) -> list[dict]:
+    """Addresses of old, with a content type id: a page, a form, and an unknown type."""
+    plan, commitment = w.cocreation, w.cocreation_commitment
+    return [
+        {
+            "area": "comments",
+            "content_type_id": content_type_of(plan).pk,
+            "object_id": plan.pk,
+            "rest": "",
+        },
+        {
+            "area": "votes",
+            "content_type_id": content_type_of(commitment).pk,
+            "object_id": commitment.pk,
+            "rest": "cast/",
+        },
+        {
+            "area": "register",
+            "content_type_id": content_type_of(plan).pk,
+            "object_id": plan.pk,
+            "rest": "report/",
+        },
+        {
+            "area": "consultations/new",
+            "content_type_id": content_type_of(plan).pk,
+            "object_id": plan.pk,
+            "rest": "",
+        },
+        {
+            "area": "follows",
+            "content_type_id": content_type_of(w.institution).pk,
+            "object_id": 1,
+            "rest": "follow/",
+        },
+    ]
 
 
 def _member(slug):
@@ -326,6 +378,7 @@ KWARGS = {
     "members:organisation_edit": _member("delna"),
     "members:organisation_join": _member("delna"),
     "members:membership_decide": lambda w: {"slug": "delna", "pk": w.membership_request.pk},
+    "members:organisation_admin": lambda w: {"slug": "delna", "pk": w.delna_speaker.pk},
     "members:organisation_verify": _member("delna"),
     "members:organisation_rename": lambda w: {"slug": "delna", "pk": w.rename.pk},
     "action_plans:create": _member("italy"),
@@ -404,15 +457,16 @@ KWARGS = {
     "participation:register_record": _spaces,
     "participation:register_respond": lambda w: [{"pk": w.pending_input.pk}],
     "participation:register_comment": _comment,
+    "participation:content_type_redirect": _old_addresses,
     "participation:notifications_unsubscribe": lambda w: {"token": w.unsubscribe_token},
     # allauth's two keyed pages: a key that is not valid shows allauth's "bad link" page.
     "account_confirm_email": lambda w: {"key": "not-a-key"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "set-password"},
 }
 
-# How a GET may answer: a page or form, a redirect (sign in, a download's status page), refused,
-# not found (a draft hidden from outsiders), or "use POST".
-GET_ANSWERS = {200, 302, 403, 404, 405}
+# How a GET may answer: a page or form, a redirect (sign in, a download's status page), a moved
+# address, refused, not found (a draft hidden from outsiders), or "use POST".
+GET_ANSWERS = {200, 301, 302, 403, 404, 405}
 
 
 # --- The classification ----------------------------------------------------------------------
@@ -469,32 +523,64 @@ def test_every_url_with_arguments_has_real_ones():
     assert not problems, "\n".join(sorted(problems))
 
 
-def _check_reference(name, reference) -> list[str]:
-    path, prefix = reference_parts(reference)
-    file = ROOT / path
-    if not file.is_file():
-        return [f"{name}: {path} does not exist"]
-    source = file.read_text(encoding="utf-8")
-    problems = []
-    if not mentions(source, name):
-        problems.append(f"{name}: {path} does not mention it")
-    if prefix and not defines_test(source, prefix):
-        problems.append(f"{name}: {path} has no test function starting with {prefix}")
-    return problems
+def _references():
+    """(URL name, test file, function-name prefix) of each permission test the tables name."""
+    for name, reference in STATE_CHANGING.items():
+        yield (name, *reference_parts(reference))
+    for name, (_reason, reference) in THIRD_PARTY.items():
+        if reference is not None:
+            yield (name, *reference_parts(reference))
 
 
 def test_every_state_changing_url_has_a_permission_test():
-    """The file named for each state-changing URL exists, names the URL (as 'namespace:name'
-    or through its reverse() helper), and holds the test functions named."""
+    """The file named for each state-changing URL exists and holds the test functions named;
+    each allauth view has its reason."""
     problems = []
-    for name, reference in STATE_CHANGING.items():
-        problems += _check_reference(name, reference)
-    for name, (reason, reference) in THIRD_PARTY.items():
+    for name, path, prefix in _references():
+        file = ROOT / path
+        if not file.is_file():
+            problems.append(f"{name}: {path} does not exist")
+        elif prefix and not defines_test(file.read_text(encoding="utf-8"), prefix):
+            problems.append(f"{name}: {path} has no test function starting with {prefix}")
+    for name, (reason, _reference) in THIRD_PARTY.items():
         if not reason.strip():
             problems.append(f"{name}: THIRD_PARTY needs a reason")
-        if reference is not None:
-            problems += _check_reference(name, reference)
     assert not problems, "\n".join(sorted(problems))
+
+
+@pytest.mark.runs_last
+def test_every_state_changing_url_is_requested_by_its_permission_test():
+    """The tests named for each state-changing URL send it a request that may change something
+    (a POST: a page that only mentions the URL's name, or only GETs it, is not its matrix), as
+    the test client recorded them (tests/url_requests.py).
+
+    It runs last. The tests named that did not run in this session (this file run alone, a
+    selection) are run in a pytest process of their own first."""
+    if os.environ.get(url_requests.FILE_VARIABLE):
+        pytest.skip("a run started by this test only records what its tests request")
+    references = list(_references())
+
+    def unrequested():
+        return [
+            (name, path, prefix)
+            for name, path, prefix in references
+            if not url_requests.changing_requests(path, prefix, name)
+        ]
+
+    missing, output = unrequested(), ""
+    if missing:
+        output = url_requests.run_apart({(path, prefix) for _name, path, prefix in missing})
+        missing = unrequested()
+    assert not missing, "\n".join(
+        [
+            *(
+                f"{name}: no test of {path} starting with {prefix or 'test_'} sends it a POST"
+                for name, path, prefix in missing
+            ),
+            "",
+            output,
+        ]
+    )
 
 
 def test_allauth_is_configured_as_the_third_party_table_says():
@@ -610,6 +696,9 @@ def demo_world(user) -> SimpleNamespace:
     )
     w.national_onboarding = national.onboarding
 
+    w.delna_speaker = OrganisationMembership.objects.filter(
+        organisation__slug="delna", status=OrganisationMembership.Status.APPROVED
+    ).first()
     w.membership_request = OrganisationMembership.objects.create(
         organisation=Organisation.objects.get(slug="delna"),
         user=UserFactory(),
@@ -668,13 +757,11 @@ def demo_world(user) -> SimpleNamespace:
     w.reported_comment = Report.objects.select_related("comment").first().comment
     # Written directly: the service's rate limit lives in the cache, which other test runs
     # may share.
-    w.own_comment = Comment.objects.create(
-        target_type=content_type_of(w.cocreation),
-        target_id=w.cocreation.pk,
+    w.own_comment = CommentFactory(
+        target=w.cocreation,
         consultation=w.consultation,
         author=user,
         body="My own words, still within the time to edit them.",
-        body_html="<p>My own words, still within the time to edit them.</p>",
     )
     w.pending_input = Input.objects.filter(
         space_id=w.cocreation.pk, disposition=Input.Disposition.PENDING
@@ -717,6 +804,8 @@ def _sweep(client, who, routes, w, watch, method="GET", answers=None):
 def _post_answers(name):
     if name in READ_ONLY_ANSWERING_POST:
         return {200}
+    if name in READ_ONLY_FORWARDING_POST:
+        return {308, 404}
     return {405}
 
 

@@ -1,5 +1,6 @@
 """Tools for tests/platform/test_url_security.py: the project's URL patterns, whether a test file
-mentions a URL name, and a watch on the database that tells whether a request changed it."""
+defines the test functions named, and a watch on the database that tells whether a request
+changed it. Which URLs the tests request is recorded by tests/url_requests.py."""
 
 import re
 from dataclasses import dataclass
@@ -61,23 +62,6 @@ def reference_parts(reference) -> tuple[str, str]:
         return reference, ""
     path, prefix = reference
     return path, prefix
-
-
-def mentions(source: str, url_name: str) -> bool:
-    """Whether test code names the URL: as the string 'namespace:name', or through a helper
-    that reverses an f-string over the namespace (`reverse(f"members:{name}", …)`,
-    `reverse(f"members:onboarding_{step}", …)`) given the rest of the name as a string."""
-    quote = "[\"']"
-    if re.search(quote + re.escape(url_name) + quote, source):
-        return True
-    namespace, _, name = url_name.rpartition(":")
-    if not namespace:
-        return False
-    for start in set(re.findall(r"f" + quote + re.escape(namespace) + r":(\w*)\{", source)):
-        rest = name.removeprefix(start)
-        if name.startswith(start) and re.search(quote + re.escape(rest) + quote, source):
-            return True
-    return False
 
 
 def defines_test(source: str, prefix: str) -> bool:

@@ -37,8 +37,8 @@ from ogp_platform.members.models import (
     OrganisationMembership,
     OrganisationRename,
 )
+from participation.links import args_of
 from participation.models import Comment, Consultation, Input
-from participation.selectors import content_type_of
 from participation.services import comments as comment_services
 from participation.services import moderation as moderation_services
 from participation.services import register as register_services
@@ -52,6 +52,7 @@ from tests.members.factories import (
     OrganisationFactory,
     OrganisationMembershipFactory,
 )
+from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 from tests.security import corpus
 from tests.security.inert import formula_cells, header_problems, html_problems, text_of
@@ -102,26 +103,13 @@ def world():
     milestone = MilestoneFactory(commitment=commitment)
     implemented = CommitmentFactory(plan=implementation, lead_institution=institution)
     MilestoneFactory(commitment=implemented)
-    now = timezone.now()
-    consultation = Consultation.objects.create(
-        space=cocreation,
-        member=member,
-        title="Draft plan consultation",
-        rules="Be kind.",
-        questions="What should the plan do?",
-        opens_at=now - DAY,
-        opened_at=now - DAY,
-        closes_at=now + 7 * DAY,
-        created_by=user,
-    )
+    consultation = ConsultationFactory(space=cocreation, created_by=user)
     author = UserFactory()
     comment = comment_services.comment_post(
         actor=author, target=commitment, body="Publish the contracts too."
     )
     organisation = OrganisationFactory()
-    OrganisationMembershipFactory(
-        organisation=organisation, user=user, role=OrganisationMembership.Role.ADMIN
-    )
+    OrganisationMembershipFactory(organisation=organisation, user=user, admin=True)
     return World(
         user=user,
         member=member,
@@ -141,7 +129,7 @@ def world():
 
 
 def _space(obj) -> list:
-    return [content_type_of(obj).pk, obj.pk]
+    return args_of(obj)
 
 
 def _local(w) -> str:
@@ -710,7 +698,7 @@ def test_hostile_input_comes_back_inert(client, world, case):
 COVERED = {
     "action_plans.forms.PlanForm": {"plan_new", "plan_edit"},
     "action_plans.forms.ReasonForm": {"plan_withdrawal_reason"},
-    "commitments.explorer.ExplorerFilterForm": {"search terms (test_search_terms_come_back_inert)"},
+    "commitments.forms.ExplorerFilterForm": {"search terms (test_search_terms_come_back_inert)"},
     "commitments.forms.CommitmentForm": {"commitment_new", "commitment_edit"},
     "commitments.forms.MilestoneForm": {"milestone"},
     "commitments.progress_forms.AssessmentForm": {"assessment"},
@@ -735,14 +723,14 @@ COVERED = {
     "ogp_platform.members.forms.RenameDecisionForm": {"organisation_rename"},
     "ogp_platform.members.forms.StatusForm": {"member_status"},
     "ogp_platform.members.forms.ValuesForm": {"onboarding_values"},
-    "participation.views.comments.CommentEditForm": {"comment_edit"},
-    "participation.views.comments.CommentForm": {"comment", "reply"},
-    "participation.views.consultations.ConsultationForm": {"consultation"},
-    "participation.views.moderation.DismissForm": {"moderation_dismiss"},
-    "participation.views.moderation.ModerationForm": {"moderation_hide"},
-    "participation.views.moderation.ReportForm": {"comment_report"},
-    "participation.views.register.RecordForm": {"register_record"},
-    "participation.views.register.ResponseForm": {"register_response"},
+    "participation.forms.CommentEditForm": {"comment_edit"},
+    "participation.forms.CommentForm": {"comment", "reply"},
+    "participation.forms.ConsultationForm": {"consultation"},
+    "participation.forms.DismissForm": {"moderation_dismiss"},
+    "participation.forms.ModerationForm": {"moderation_hide"},
+    "participation.forms.RecordForm": {"register_record"},
+    "participation.forms.ReportForm": {"comment_report"},
+    "participation.forms.ResponseForm": {"register_response"},
 }
 # Forms whose text is never shown back on a page, or is checked elsewhere.
 NOT_SHOWN = {

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from ogp_platform.viewtools import local_path
-from participation.selectors import content_type_of
+from participation.links import args_of
 from tests.factories import UserFactory
 from tests.members.factories import MemberRoleFactory
 from tests.participation.test_comments import plan_in_consultation, post
@@ -59,7 +59,7 @@ LOCAL = [
     "/",
     "/plans/x/?a=1#c",
     "/plans/AP_LVA01/?comments_page=2#comment-7",
-    "/register/12/3/?disposition=pending&page=2",
+    "/register/plan/3/?disposition=pending&page=2",
     # Percent-encoded slashes stay encoded in the Location header: the browser asks this site
     # for the path "/%2F%2Fevil", it does not go to another host.
     "/%2F%2Fevil",
@@ -115,7 +115,7 @@ def assert_no_foreign_link(html: str) -> None:
 
 
 def target_args(obj) -> list:
-    return [content_type_of(obj).pk, obj.pk]
+    return args_of(obj)
 
 
 @pytest.mark.django_db

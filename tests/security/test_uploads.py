@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,12 +19,13 @@ from django.urls import Resolver404, resolve, reverse
 from commitments.importer.forms import MAX_IMPORT_SIZE
 from commitments.models import CommitmentImport, Evidence
 from commitments.validators import MAX_EVIDENCE_SIZE
-from ogp_platform.members.models import MemberRole, Onboarding, RepositoryDocument
+from ogp_platform.members.models import Onboarding, RepositoryDocument
 from ogp_platform.members.validators import MAX_PDF_SIZE
 from ogp_platform.uploads import GeneratedName, download_name
 from tests.factories import UserFactory
 from tests.imports.dataset import dataset_bytes, latvia
-from tests.members.factories import MemberFactory, MemberRoleFactory, OnboardingFactory
+from tests.members.factories import OnboardingFactory
+from tests.people import OGP_ADMIN, POINT_OF_CONTACT
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory
 from tests.security.inert import html_problems
 
@@ -54,16 +54,12 @@ GENERATED = re.compile(r"^(?P<folder>[a-z/-]+/(\d{4}/)?(\d{2}/)?)[0-9a-f]{32}\.(
 
 
 @pytest.fixture
-def world():
-    member = MemberFactory()
-    officer = MemberRoleFactory(member=member, role=MemberRole.Role.POINT_OF_CONTACT).user
-    admin = UserFactory()
-    Group.objects.get(name="OGP admins").user_set.add(admin)
-    plan = ActionPlanFactory(member=member, status="implementation", published=True)
+def world(people):
+    plan = ActionPlanFactory(member=people.member, status="implementation", published=True)
     return {
-        "member": member,
-        "officer": officer,
-        "admin": admin,
+        "member": people.member,
+        "officer": people[POINT_OF_CONTACT],
+        "admin": people[OGP_ADMIN],
         "commitment": CommitmentFactory(plan=plan),
         "onboarding": OnboardingFactory(),
     }

@@ -1,4 +1,5 @@
-"""`manage.py seed_bench --scale S`: the benchmark data set (see ogp_platform/bench.py)."""
+"""`manage.py seed_bench --scale S`: the benchmark data set, each app's part from its `bench`
+module (see ogp_platform/seeding.py)."""
 
 import time
 
@@ -6,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from ogp_platform import pagecache
-from ogp_platform.bench import seed_bench
+from ogp_platform.seeding import seed_bench
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError("--scale must be positive")
         started = time.perf_counter()
         try:
-            counts = seed_bench(scale, seed=seed, log=lambda m: self.stdout.write(f"  {m}"))
+            run = seed_bench(scale, seed=seed, log=lambda m: self.stdout.write(f"  {m}"))
         except ValueError as error:
             raise CommandError(str(error)) from error
         # Written in bulk, past the model signals: no cached page may survive it.
@@ -37,5 +38,5 @@ class Command(BaseCommand):
                 cursor.execute("VACUUM ANALYZE")
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Seeded scale {scale:g} in {seconds:.1f} s"))
-        for key, value in counts.named.items():
+        for key, value in run.named.items():
             self.stdout.write(f"  {key}: {value}")

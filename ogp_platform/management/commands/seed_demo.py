@@ -1,4 +1,8 @@
-"""Demo data for the embedded default: idempotent, safe to run on every start."""
+"""Demo data for the embedded default: idempotent, safe to run on every start.
+
+The demo accounts are the core's (below); every app's demo data comes from its `demo` module,
+found and run in the order of what each needs (`ogp_platform.seeding`).
+"""
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -6,9 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from commitments.demo import seed_plans
-from ogp_platform.members.demo import seed_members
-from participation.demo import CITIZEN_PASSWORD, CITIZENS, seed_participation
+from ogp_platform import seeding
 
 # Documented in the README. These accounts exist only where seed_demo ran, which production
 # refuses (see handle()).
@@ -102,36 +104,12 @@ class Command(BaseCommand):
             )
         accounts = seed_accounts()
         users = {a["role"]: get_user_model().objects.get(email=a["email"]) for a in accounts}
-        members = seed_members(
-            admin=users["OGP admin"],
-            officer=users["government officer"],
-            cso_member=users["CSO member"],
-        )
-        plans = seed_plans(
-            admin=users["OGP admin"],
-            officers={
-                "italy": users["officer of Italy"],
-                "latvia": users["government officer"],
-                "spain": users["officer of Spain"],
-            },
-        )
-        cocreation = next(plan for plan in plans if plan.identifier == "AP_LVA01")
-        participation = seed_participation(
-            space=cocreation,
-            admin=users["OGP admin"],
-            officer=users["government officer"],
-            cso_member=users["CSO member"],
-        )
+        run = seeding.DemoRun(accounts=users)
+        seeding.demo.run(run)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
         for account in accounts:
             self.stdout.write(
                 f"  {account['role']:<20} {account['email']:<28} password: {account['password']}"
             )
-        self.stdout.write(f"  {len(members)} members, with institutions and organisations.")
-        self.stdout.write(f"  {len(plans)} action plans, with commitments and milestones.")
-        self.stdout.write(
-            f"  Consultation on {cocreation.identifier}: {participation['comments']} comments, "
-            f"{participation['votes']} votes, {participation['inputs']} inputs "
-            f"({participation['pending']} pending), by {len(CITIZENS)} citizens "
-            f"({CITIZENS[0][1]} …; password: {CITIZEN_PASSWORD})."
-        )
+        for line in run.lines:
+            self.stdout.write(f"  {line}")

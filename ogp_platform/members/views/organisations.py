@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ogp_platform import roles
 from ogp_platform.text import one_line
 
 from .. import policies, selectors, services
@@ -26,11 +27,19 @@ def directory(request):
         kind = ""
     organisations = selectors.organisation_directory(kind=kind, query=query)
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Whom each organisation on the page may be edited by, read for all of them at once.
+    roles.prefetch(request.user, page.object_list)
+    editable = {
+        organisation.pk
+        for organisation in page.object_list
+        if policies.can_edit_organisation(request.user, organisation)
+    }
     return render(
         request,
         "members/organisation_list.html",
         {
             "page": page,
+            "editable": editable,
             "q": query,
             "kind": kind,
             "kinds": Organisation.Kind.choices,
@@ -48,6 +57,7 @@ def detail(request, slug):
     user = request.user
     can_decide = policies.can_decide_membership(user, organisation)
     can_edit = policies.can_edit_organisation(user, organisation)
+    people = selectors.organisation_people(organisation)
     return render(
         request,
         "members/organisation_detail.html",
@@ -56,12 +66,18 @@ def detail(request, slug):
             # Its administrators see a new name waiting for approval, or why it was refused.
             "rename": selectors.organisation_latest_rename(organisation) if can_edit else None,
             "can_decide_rename": policies.can_decide_rename(user, organisation),
-            "people": selectors.organisation_people(organisation),
+            "people": people,
+            # Nobody removes the last administrator (the service refuses it too).
+            "admin_count": sum(membership.is_admin for membership in people),
             "members": organisation.members.exclude(status="onboarding").order_by("name"),
             "membership": selectors.membership_of(user, organisation),
+            "role": _("Administrator")
+            if policies.is_organisation_admin(user, organisation)
+            else _("Member"),
             "pending": selectors.organisation_pending_requests(organisation) if can_decide else [],
             "can_decide": can_decide,
             "can_edit": can_edit,
+            "can_manage_admins": policies.can_manage_organisation_admins(user, organisation),
             "can_verify": policies.can_verify_organisation(user, organisation),
             "join_form": MembershipRequestForm(),
         },
@@ -234,6 +250,40 @@ def decide(request, slug, pk):
     else:
         messages.success(
             request, _("The request of %(person)s has been refused.") % {"person": name}
+        )
+    return redirect(organisation)
+
+
+@guarded
+@require_POST
+def administrator(request, slug, pk):
+    """Make someone who speaks for the organisation an administrator (`grant=1`), or stop them
+    being one (`grant=0`)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require(request, policies.can_manage_organisation_admins(request.user, organisation))
+    membership = get_object_or_404(
+        OrganisationMembership.objects.select_related("user", "organisation"),
+        pk=pk,
+        organisation=organisation,
+        status=OrganisationMembership.Status.APPROVED,
+    )
+    grant = request.POST.get("grant") == "1"
+    name = membership.user.get_full_name()
+    try:
+        if grant:
+            services.organisation_admin_grant(actor=request.user, membership=membership)
+        else:
+            services.organisation_admin_revoke(actor=request.user, membership=membership)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(person)s is now an administrator of the organisation.") % {"person": name}
+            if grant
+            else _("%(person)s is no longer an administrator of the organisation.")
+            % {"person": name},
         )
     return redirect(organisation)
 
