@@ -4,16 +4,19 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ogp_bench DJANGO_DEBUG=1 \\
         .venv/bin/python manage.py migrate
     DATABASE_URL=... DJANGO_DEBUG=1 .venv/bin/python manage.py seed_bench --scale 1
-    .venv/bin/python benchmarks/pages.py [--seconds 10] [--connections 10] [--workers 4]
+    .venv/bin/python benchmarks/pages.py [--seconds 10] [--connections 10] [--workers 4] \\
+        [--only home --only "plan page" ...]
 
 It starts gunicorn (production settings: DEBUG off, persistent database connections, the Redis
 cache) on 127.0.0.1, loads each page with wrk (Debian's `wrk`) for a fixed time, and prints one
 table: page, SQL queries (counted in-process on warm caches, as the server runs them; for
 visitors who are not signed in, "rendered/served": the page rendered, then served from the page
 cache), requests per second, p50 and p99 latency, and errors (non-2xx/3xx answers and socket
-errors). Each page
-is loaded anonymously and signed in (a session cookie of a seeded user). The load generator,
-the server and the database share the machine.
+errors; a request unanswered after 10 s is a timeout). Each page is loaded anonymously and
+signed in (a session cookie of a seeded user). The load generator, the server and the database
+share the machine. Before each page the script waits until the server has worked off the
+requests the previous load left queued. `--only TEXT` (repeatable) keeps the pages whose name
+contains one of the texts.
 """
 
 import argparse
@@ -23,12 +26,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 
 from _server import PORT, gunicorn, production_env, setup_django
 
 
 def pages() -> list[tuple[str, str]]:
     """The pages the issue names, found in the seeded data."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db.models import Count
 
     from action_plans.models import ActionPlan
@@ -43,8 +49,11 @@ def pages() -> list[tuple[str, str]]:
     )
     if plan is None:
         sys.exit("No benchmark data: run `manage.py seed_bench --scale 1` on this database first.")
+    # The commitments' comments (processes and their tasks have some too).
     counts = dict(
-        Comment.objects.filter(parent=None)
+        Comment.objects.filter(
+            parent=None, target_type=ContentType.objects.get_for_model(Commitment)
+        )
         .values_list("target_id")
         .annotate(n=Count("pk"))
         .order_by("-n")[:5000]
@@ -62,6 +71,28 @@ def pages() -> list[tuple[str, str]]:
         (f"commitment, {counts[busy.pk]} comments", busy.get_absolute_url()),
         ("explorer, filter + search", "/commitments/?policy_area=open-data&q=contracts"),
         ("reasoned-response report", _report_url(plan)),
+        *_coproduction_pages(),
+    ]
+
+
+def _coproduction_pages() -> list[tuple[str, str]]:
+    """The co-production process created from INTERLINK's default schema, the big synthetic
+    one, and the catalogue of enablers, whole and filtered."""
+    from django.urls import reverse
+
+    from use_cases.coproduction.models import Enabler, Process
+
+    process = Process.objects.filter(schema__key="default").first()
+    big = Process.objects.filter(slug="bench-process-1").first()
+    if process is None or big is None:
+        sys.exit("No co-production benchmark data: seed this database again with seed_bench.")
+    catalogue = reverse("coproduction:catalogue")
+    enablers = Enabler.objects.filter(status=Enabler.Status.PUBLISHED).count()
+    return [
+        (f"co-production process page ({process.items.count()} items)", process.get_absolute_url()),
+        (f"co-production process page ({big.items.count()} items)", big.get_absolute_url()),
+        (f"catalogue of enablers ({enablers})", catalogue),
+        ("catalogue, filtered + search", f"{catalogue}?q=survey&difficulty=easy"),
     ]
 
 
@@ -109,7 +140,8 @@ def session_cookie(user) -> str:
 
 
 def wrk(url: str, seconds: int, connections: int, cookie: str = "") -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    # wrk's own timeout (2 s) would leave slow requests out of the latencies.
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(  # noqa: S603 - wrk with our own arguments
@@ -139,11 +171,31 @@ def wrk(url: str, seconds: int, connections: int, cookie: str = "") -> dict:
     }
 
 
+def settle(seconds: float = 120) -> None:
+    """Wait until the server has worked off what the previous load left queued (the sync
+    workers still render the requests wrk abandoned): until /healthz, which queues behind them,
+    answers at once twice in a row. Slow pages would otherwise eat into the next page's time."""
+    quick, deadline = 0, time.monotonic() + seconds
+    while quick < 2 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=seconds) as reply:
+            reply.read()
+        quick = quick + 1 if time.perf_counter() - started < 0.2 else 0
+        time.sleep(0.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="load only the pages whose name contains TEXT (repeatable)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -157,7 +209,13 @@ def main() -> None:
     setup_django(env)
     from django.contrib.auth import get_user_model
 
-    urls = pages()
+    urls = [
+        (name, url)
+        for name, url in pages()
+        if not args.only or any(text in name for text in args.only)
+    ]
+    if not urls:
+        sys.exit(f"No page's name contains {' or '.join(map(repr, args.only))}.")
     user = get_user_model().objects.filter(email__endswith="@bench.ogp.invalid").order_by("pk")[1]
     queries = query_counts(urls, user)
     cookie = session_cookie(user)
@@ -165,9 +223,12 @@ def main() -> None:
     try:
         with gunicorn(env, workers=args.workers):
             rows = []
+            # Every worker loads its code and templates before the first page is measured.
+            wrk("/", 3, args.connections)
             for name, url in urls:
                 for signed_in in (False, True):
                     cookie_header = cookie if signed_in else ""
+                    settle()
                     wrk(url, 2, args.connections, cookie_header)  # warm-up
                     result = wrk(url, args.seconds, args.connections, cookie_header)
                     rows.append(

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "commitments",
     "participation",
     "use_cases",
+    "use_cases.coproduction",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("commitments.urls")),
     path("", include("participation.urls")),
     path("", include("ogp_platform.audit.urls")),
+    path("", include("use_cases.coproduction.urls")),
     # Before the admin's own URLs, so that its unlimited sign-in form is never reached.
     path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

@@ -2,8 +2,10 @@ import os
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils import translation
 
 from tests import url_requests
 from tests.factories import UserFactory
@@ -61,6 +63,14 @@ def django_db_setup(django_db_setup):
 def _fresh_cache():
     """Rate-limit counters and cached pages must not leak from one test into the next."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in another language leaves that language active in the thread (Django's
+    LocaleMiddleware does not put it back): the next test starts in the default one."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -279,7 +279,10 @@ def _history_counts(user) -> list[dict]:
         .order_by()
         .values_list(Value(str(model.instance_type._meta.verbose_name_plural)), Count("pk"))
         for model in apps.get_models()
+        # The rows of a many-to-many field's history (`m2m_fields`) belong to a version of
+        # their object, counted with it: they name no person of their own.
         if issubclass(model, HistoricalChanges)
+        and any(field.name == "history_user" for field in model._meta.fields)
     ]
     if not counts:
         return []

@@ -46,10 +46,19 @@ class PlatformRoleChange(models.Model):
 
 
 class ObjectRoleChange(models.Model):
-    """One object permission (a role on one object) given to or taken from one person.
+    """One object permission (a role on one object) given to or taken from one person, or
+    from one group of people (a team: its members hold the role while they are in it).
     Append-only; written by `ogp_platform.roles`."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The person, or None when the role went to a group.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        "auth.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The group as its app names it then (a team's name): the log still reads when it is gone.
+    group_name = models.CharField(_("group"), max_length=250, blank=True)
     # "app_label.codename", e.g. "members.administer_organisation".
     permission = models.CharField(_("permission"), max_length=255)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -67,7 +76,16 @@ class ObjectRoleChange(models.Model):
         verbose_name = _("object role change")
         verbose_name_plural = _("object role changes")
         ordering = ["-changed_at", "-pk"]
+        constraints = [
+            # Given to a person or to a group, named: never to no one.
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, group_name="")
+                | models.Q(user__isnull=True) & ~models.Q(group_name=""),
+                name="audit_object_role_to_a_person_or_a_group",
+            ),
+        ]
 
     def __str__(self):
         sign = "+" if self.granted else "-"
-        return f"{sign}{self.permission} {self.content_type_id}:{self.object_pk} {self.user_id}"
+        holder = self.user_id if self.user_id is not None else f"group {self.group_name}"
+        return f"{sign}{self.permission} {self.content_type_id}:{self.object_pk} {holder}"

@@ -311,7 +311,10 @@ def _object_roles(ids, lookup):
         values = {
             "role": roles.role_label(change.content_type, change.permission),
             "object": obj if obj is not None else change.object_repr,
-            "person": person(lookup, change.user_id),
+            # A role given to a group (a team) names the group as its app called it.
+            "person": person(lookup, change.user_id)
+            if change.user_id is not None
+            else _("the group “%(group)s”") % {"group": change.group_name},
         }
         if change.granted:
             subject = _("“%(role)s” on %(object)s given to %(person)s") % values

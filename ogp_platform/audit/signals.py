@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from simple_history.models import HistoricalRecords
 
+from ogp_platform import roles
+
 from .models import PlatformRoleChange
 
 FLAGS = ("is_staff", "is_superuser")
@@ -22,7 +24,13 @@ def _actor():
 
 def _role_names(kind: str, pks) -> dict:
     if kind == PlatformRoleChange.Kind.GROUP:
-        return dict(Group.objects.filter(pk__in=pks).values_list("pk", "name"))
+        groups = Group.objects.filter(pk__in=pks)
+        # A group made to hold roles on objects for a team is no platform role: who is in it is
+        # the team's history. Should someone give it a permission of its own, it counts again.
+        groups = groups.exclude(
+            name__startswith=roles.HOLDER_GROUP_PREFIX, permissions__isnull=True
+        )
+        return dict(groups.values_list("pk", "name"))
     permissions = Permission.objects.filter(pk__in=pks).values_list(
         "pk", "content_type__app_label", "codename"
     )
@@ -48,7 +56,9 @@ def _record_m2m(kind: str, accessor: str, instance, action: str, reverse: bool, 
     actor = _actor()
     if reverse:
         # The instance is the group or permission; the pks are people.
-        role = _role_names(kind, [instance.pk])[instance.pk]
+        role = _role_names(kind, [instance.pk]).get(instance.pk)
+        if role is None:
+            return
         pairs = [(user_id, role) for user_id in pk_set]
     else:
         names = _role_names(kind, pk_set)

@@ -219,3 +219,110 @@ def test_revoking_every_role_of_a_person_records_each():
         (ADMINISTER_ORGANISATION, "Delna", person.pk),
         (CHANGE_MEMBER, str(member), person.pk),
     }
+
+
+# --- Roles held by groups --------------------------------------------------------------------
+
+
+def test_a_role_granted_to_a_group_is_held_by_its_people_and_recorded_with_its_name():
+    """The people of the group hold the role while they are in it; the record names the group
+    as its app calls it (a team's name), and granting it again records nothing."""
+    actor, inside, outside = UserFactory(), UserFactory(), UserFactory()
+    member = MemberFactory()
+    group = roles.holder_group_create(label="a team")
+    group.user_set.add(inside)
+
+    assert roles.group_permission_grant(
+        actor=actor, group=group, permission=CHANGE_MEMBER, obj=member, group_name="Residents"
+    )
+
+    assert roles.has_object_permission(fresh(inside), CHANGE_MEMBER, member)
+    assert not roles.has_object_permission(fresh(outside), CHANGE_MEMBER, member)
+    (change,) = ObjectRoleChange.objects.all()
+    assert (change.user, change.group, change.group_name) == (None, group, "Residents")
+    assert (change.permission, change.object_pk, change.granted, change.changed_by) == (
+        CHANGE_MEMBER,
+        str(member.pk),
+        True,
+        actor,
+    )
+    assert not roles.group_permission_grant(
+        actor=actor, group=group, permission=CHANGE_MEMBER, obj=member, group_name="Residents"
+    )
+    assert ObjectRoleChange.objects.count() == 1
+
+    group.user_set.remove(inside)
+    assert not roles.has_object_permission(fresh(inside), CHANGE_MEMBER, member)
+
+
+def test_a_role_revoked_from_a_group_is_recorded_once():
+    actor, person = UserFactory(), UserFactory()
+    member = MemberFactory()
+    group = roles.holder_group_create(label="a team")
+    group.user_set.add(person)
+    roles.group_permission_grant(actor=actor, group=group, permission=CHANGE_MEMBER, obj=member)
+
+    assert roles.group_permission_revoke(
+        actor=actor, group=group, permission=CHANGE_MEMBER, obj=member, group_name="Residents"
+    )
+    assert not roles.group_permission_revoke(
+        actor=actor, group=group, permission=CHANGE_MEMBER, obj=member, group_name="Residents"
+    )
+
+    assert not roles.has_object_permission(fresh(person), CHANGE_MEMBER, member)
+    revoked = ObjectRoleChange.objects.get(granted=False)
+    assert (revoked.group, revoked.group_name, revoked.changed_by) == (group, "Residents", actor)
+
+
+def test_a_group_grant_in_the_same_request_is_seen_at_once_by_the_actor():
+    """An owner who gives their own team a role sees it on the next check of the request."""
+    person = UserFactory()
+    member = MemberFactory()
+    group = roles.holder_group_create(label="a team")
+    group.user_set.add(person)
+    assert not roles.has_object_permission(person, CHANGE_MEMBER, member)
+    roles.group_permission_grant(actor=person, group=group, permission=CHANGE_MEMBER, obj=member)
+    assert roles.has_object_permission(person, CHANGE_MEMBER, member)
+
+
+def test_revoking_every_role_of_a_group_records_each_and_spares_other_groups():
+    actor = UserFactory()
+    first, second = MemberFactory(), MemberFactory()
+    group = roles.holder_group_create(label="a team")
+    other = roles.holder_group_create(label="another team")
+    for member in (first, second):
+        roles.group_permission_grant(actor=actor, group=group, permission=CHANGE_MEMBER, obj=member)
+    roles.group_permission_grant(actor=actor, group=other, permission=CHANGE_MEMBER, obj=first)
+
+    assert roles.group_permissions_revoke_all(actor=actor, group=group, group_name="Gone") == 2
+
+    assert roles.group_grants([first, second]) == {
+        str(first.pk): {other.pk: {CHANGE_MEMBER}},
+    }
+    revoked = ObjectRoleChange.objects.filter(granted=False)
+    assert {(c.object_pk, c.group_name, c.group_id) for c in revoked} == {
+        (str(first.pk), "Gone", group.pk),
+        (str(second.pk), "Gone", group.pk),
+    }
+
+
+def test_the_groups_holding_roles_on_a_list_are_read_in_one_query():
+    actor = UserFactory()
+    members = [MemberFactory() for _ in range(6)]
+    group = roles.holder_group_create(label="a team")
+    for member in members[:2]:
+        roles.group_permission_grant(actor=actor, group=group, permission=CHANGE_MEMBER, obj=member)
+    with CaptureQueriesContext(connection) as queries:
+        found = roles.group_grants(members)
+    assert len(queries) == 1
+    assert found == {str(m.pk): {group.pk: {CHANGE_MEMBER}} for m in members[:2]}
+    assert roles.group_grants([]) == {}
+
+
+def test_holder_groups_are_named_apart_and_unique():
+    first = roles.holder_group_create(label="coproduction team of x" * 20)
+    second = roles.holder_group_create(label="coproduction team of x" * 20)
+    assert first.name != second.name
+    assert len(first.name) <= 150
+    assert roles.is_holder_group(first.name)
+    assert not roles.is_holder_group("Moderators")

@@ -16,7 +16,9 @@ def test_the_data_set_follows_the_scale_and_names_the_benchmark_pages(client):
     counts = run.counts
     assert (counts["members"], counts["plans"], counts["commitments"]) == (2, 6, 120)
     assert Milestone.objects.count() == counts["milestones"] == 4 * 120
-    assert Comment.objects.count() == counts["comments"] == 2000
+    assert counts["comments"] == 2000
+    # Beside them, the comments of the co-production process seeded from a schema.
+    assert Comment.objects.count() == counts["comments"] + counts["process_comments"]
     assert Vote.objects.count() == counts["votes"] == 6000
     # Every top-level comment is an input of its plan's register.
     assert Input.objects.count() == Comment.objects.filter(parent=None).count()

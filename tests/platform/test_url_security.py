@@ -71,6 +71,7 @@ from tests.platform.url_inventory import (
     project_routes,
     reference_parts,
 )
+from use_cases.coproduction.models import Process, Resource, Team
 
 # --- The tables ------------------------------------------------------------------------------
 
@@ -121,6 +122,17 @@ READ_ONLY = {
     "participation:content_type_redirect",
     "audit:log",
     "audit:download",
+    "coproduction:catalogue",
+    "coproduction:schemas",
+    "coproduction:enabler",
+    "coproduction:processes",
+    "coproduction:process",
+    "coproduction:process_changes",
+    "coproduction:item",
+    "coproduction:item_changes",
+    "coproduction:team",
+    "coproduction:resource",
+    "coproduction:resource_file",
 }
 
 READ_ONLY_ANSWERING_POST = {
@@ -140,6 +152,9 @@ VOTES_MATRIX = "tests/participation/test_votes_permissions.py"
 MODERATION_MATRIX = "tests/participation/test_moderation_permissions.py"
 REGISTER_MATRIX = "tests/participation/test_register_views.py"
 NOTIFICATIONS_MATRIX = "tests/participation/test_notifications_views.py"
+CATALOGUE_MATRIX = "tests/coproduction/test_catalogue_permissions.py"
+PROCESS_MATRIX = "tests/coproduction/test_process_permissions.py"
+TEAM_MATRIX = "tests/coproduction/test_team_permissions.py"
 
 # Views that change state (on POST), each with the file, and the prefix of the test functions,
 # holding its permission matrix.
@@ -231,6 +246,48 @@ STATE_CHANGING = {
     "participation:notifications_unsubscribe": (
         NOTIFICATIONS_MATRIX,
         "test_the_token_unsubscribes_its_owner",
+    ),
+    "coproduction:enabler_rate": (CATALOGUE_MATRIX, "test_rating_an_enabler"),
+    "coproduction:enabler_create": (CATALOGUE_MATRIX, "test_adding_an_enabler"),
+    "coproduction:enabler_edit": (CATALOGUE_MATRIX, "test_editing_an_enabler"),
+    "coproduction:enabler_withdraw": (CATALOGUE_MATRIX, "test_withdrawing_an_enabler"),
+    "coproduction:process_create": (PROCESS_MATRIX, "test_process_and_tree_forms"),
+    "coproduction:process_edit": (PROCESS_MATRIX, "test_process_and_tree_forms"),
+    "coproduction:process_status": (PROCESS_MATRIX, "test_process_and_tree_forms"),
+    "coproduction:process_owners": (
+        "tests/coproduction/test_owners.py",
+        "test_changing_the_owners",
+    ),
+    "coproduction:process_owner_remove": (
+        "tests/coproduction/test_owners.py",
+        "test_changing_the_owners",
+    ),
+    "coproduction:item_create": (PROCESS_MATRIX, "test_process_and_tree_forms"),
+    "coproduction:item_create_inside": (PROCESS_MATRIX, "test_process_and_tree_forms"),
+    "coproduction:item_edit": (PROCESS_MATRIX, "test_process_and_tree_forms"),
+    "coproduction:item_move": (PROCESS_MATRIX, "test_reordering_the_tree"),
+    "coproduction:item_delete": (PROCESS_MATRIX, "test_removing_an_item"),
+    "coproduction:item_status": (PROCESS_MATRIX, "test_moving_a_task_along"),
+    # The teams page lists the teams and holds the form that creates one.
+    "coproduction:teams": (TEAM_MATRIX, "test_creating_a_team"),
+    "coproduction:team_person_add": (TEAM_MATRIX, "test_adding_a_person_to_a_team"),
+    "coproduction:team_person_remove": (TEAM_MATRIX, "test_taking_a_person_out_of_a_team"),
+    "coproduction:team_organisation_add": (TEAM_MATRIX, "test_naming_an_organisation_in_a_team"),
+    "coproduction:team_organisation_remove": (
+        TEAM_MATRIX,
+        "test_taking_an_organisation_out_of_a_team",
+    ),
+    "coproduction:team_remove": (TEAM_MATRIX, "test_removing_a_team"),
+    "coproduction:item_rights": (TEAM_MATRIX, "test_granting_rights_on_an_item"),
+    "coproduction:resource_add": (TEAM_MATRIX, "test_adding_a_resource"),
+    "coproduction:resource_delete": (TEAM_MATRIX, "test_deleting_a_resource"),
+    "coproduction:governance_edit": (
+        "tests/coproduction/test_governance.py",
+        "test_changing_the_rules_permissions",
+    ),
+    "coproduction:save_as_schema": (
+        "tests/coproduction/test_saved_schemas.py",
+        "test_saving_as_a_schema_permissions",
     ),
 }
 
@@ -343,6 +400,30 @@ def _consultations(w):
 
 def _spaces(w):
     return [_space(w.cocreation), _space(w.cocreation_commitment)]
+
+
+def _enabler(w):
+    return {"key": w.cp_resource.enabler.key}
+
+
+def _process(w):
+    return {"slug": w.process.slug}
+
+
+def _items(w):
+    return [{"slug": w.process.slug, "pk": item.pk} for item in w.cp_items]
+
+
+def _task(w):
+    return {"slug": w.process.slug, "task_pk": w.cp_resource.task_id}
+
+
+def _resources(w):
+    return [{**_task(w), "pk": resource.pk} for resource in w.cp_resources]
+
+
+def _team(w):
+    return {"slug": w.process.slug, "pk": w.cp_team.pk}
 
 
 KWARGS = {
@@ -459,6 +540,48 @@ KWARGS = {
     "participation:register_comment": _comment,
     "participation:content_type_redirect": _old_addresses,
     "participation:notifications_unsubscribe": lambda w: {"token": w.unsubscribe_token},
+    "coproduction:enabler": _enabler,
+    "coproduction:enabler_rate": _enabler,
+    "coproduction:enabler_edit": _enabler,
+    "coproduction:enabler_withdraw": _enabler,
+    "coproduction:process": _process,
+    "coproduction:process_edit": _process,
+    "coproduction:process_status": _process,
+    "coproduction:process_owners": _process,
+    "coproduction:process_owner_remove": lambda w: [
+        {**_process(w), "kind": "member", "pk": w.process.primary_member_id}
+    ],
+    "coproduction:process_changes": _process,
+    "coproduction:item_create": _process,
+    "coproduction:teams": _process,
+    "coproduction:governance_edit": _process,
+    "coproduction:save_as_schema": _process,
+    "coproduction:item": _items,
+    "coproduction:item_create_inside": _items,
+    "coproduction:item_edit": _items,
+    "coproduction:item_move": _items,
+    "coproduction:item_delete": _items,
+    "coproduction:item_status": _items,
+    "coproduction:item_changes": _items,
+    "coproduction:item_rights": _items,
+    "coproduction:team": _team,
+    "coproduction:team_person_add": _team,
+    "coproduction:team_organisation_add": _team,
+    "coproduction:team_remove": _team,
+    "coproduction:team_person_remove": lambda w: {
+        **_team(w),
+        "user_pk": w.cp_team.people.order_by("pk").first().pk,
+    },
+    "coproduction:team_organisation_remove": lambda w: {
+        **_team(w),
+        "organisation_pk": w.cp_team.organisations.order_by("pk").first().pk,
+    },
+    "coproduction:resource_add": lambda w: [
+        {**_task(w), "kind": kind} for kind in ("link", "file", "enabler")
+    ],
+    "coproduction:resource": _resources,
+    "coproduction:resource_file": _resources,
+    "coproduction:resource_delete": _resources,
     # allauth's two keyed pages: a key that is not valid shows allauth's "bad link" page.
     "account_confirm_email": lambda w: {"key": "not-a-key"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "set-password"},
@@ -767,6 +890,24 @@ def demo_world(user) -> SimpleNamespace:
         space_id=w.cocreation.pk, disposition=Input.Disposition.PENDING
     ).first()
     w.unsubscribe_token = notification_services.setting_for(user).unsubscribe_token
+    # The demo's co-production process: a phase, an objective and a task with its resources (an
+    # uploaded file added here), and the team with people and an organisation.
+    w.process = Process.objects.get()
+    w.cp_resource = Resource.objects.filter(kind=Resource.Kind.ENABLER).first()
+    task = w.cp_resource.task
+    w.cp_items = [task.parent.parent, task.parent, task]
+    w.cp_resources = [
+        w.cp_resource,
+        Resource.objects.create(
+            task=task,
+            kind=Resource.Kind.FILE,
+            title="Interview notes",
+            file=ContentFile(PDF, name="notes.pdf"),
+            file_name="notes.pdf",
+            created_by=user,
+        ),
+    ]
+    w.cp_team = Team.objects.filter(process=w.process, organisations__isnull=False).first()
     missing = [key for key, value in vars(w).items() if value is None]
     assert not missing, f"the demo data has no {missing}"
     return w

@@ -23,6 +23,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +43,8 @@ from participation.models import Comment, Consultation, Input
 from participation.services import comments as comment_services
 from participation.services import moderation as moderation_services
 from participation.services import register as register_services
+from tests.coproduction.catalogue_factories import make_enablers
+from tests.coproduction.process_factories import add_item, add_team, create_process
 from tests.factories import UserFactory
 from tests.imports.dataset import dataset_bytes, madrid
 from tests.members.factories import (
@@ -56,6 +59,8 @@ from tests.participation.factories import ConsultationFactory
 from tests.plans.factories import ActionPlanFactory, CommitmentFactory, MilestoneFactory
 from tests.security import corpus
 from tests.security.inert import formula_cells, header_problems, html_problems, text_of
+from use_cases.coproduction.models import Enabler, Process, Resource, Team, TreeItem
+from use_cases.coproduction.services import teams as team_services
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +86,14 @@ class World:
     organisation: Organisation
     onboarding: object
     local_onboarding: object
+    # A co-production process of the member (the user owns it): a phase, an objective in it and
+    # a task in that, facing the problem profiles of the enabler; a team with nobody in it yet.
+    process: Process
+    phase: TreeItem
+    objective: TreeItem
+    task: TreeItem
+    team: Team
+    enabler: Enabler
     counter: list = field(default_factory=lambda: [0])
 
     def next(self) -> int:
@@ -89,7 +102,8 @@ class World:
 
 
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the files added to tasks
     user = UserFactory(is_superuser=True, is_staff=True, display_name="Anna Bērziņa")
     for name in ("OGP admins", "Moderators", "IRM assessors"):
         Group.objects.get(name=name).user_set.add(user)
@@ -110,6 +124,17 @@ def world():
     )
     organisation = OrganisationFactory()
     OrganisationMembershipFactory(organisation=organisation, user=user, admin=True)
+    (enabler,) = make_enablers(1)
+    process = create_process(user, member)
+    phase = add_item(user, process, name="Engage")
+    objective = add_item(user, process, phase, name="Identify stakeholders")
+    task = add_item(
+        user,
+        process,
+        objective,
+        name="Map the stakeholders",
+        problem_profiles=list(enabler.problem_profiles.all()),
+    )
     return World(
         user=user,
         member=member,
@@ -125,6 +150,12 @@ def world():
         organisation=organisation,
         onboarding=OnboardingFactory(),
         local_onboarding=OnboardingFactory(local=True),
+        process=process,
+        phase=phase,
+        objective=objective,
+        task=task,
+        team=add_team(user, process, Team.Role.MEMBER, name="Riders"),
+        enabler=enabler,
     )
 
 
@@ -243,6 +274,110 @@ def _consultation_times(i: int) -> dict:
         "opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
         "closes_at": (opens + 5 * DAY).strftime("%Y-%m-%dT%H:%M"),
     }
+
+
+# --- The co-production core: processes, their tree, teams, resources, rules; the catalogue ---
+
+
+def _cp(name: str, w, *args) -> str:
+    """A page of the world's process."""
+    return reverse(f"coproduction:{name}", args=[w.process.slug, *args])
+
+
+def _latest(model):
+    return model.objects.latest("pk")
+
+
+def _process_pages(w):
+    return [
+        w.process.get_absolute_url(),
+        reverse("coproduction:processes"),
+        _cp("process_edit", w),
+        _cp("process_changes", w),
+        w.task.get_absolute_url(),
+        reverse("dashboard"),
+    ]
+
+
+def _item_data(w, v, i) -> dict:
+    return {
+        "name": v,
+        "description": v,
+        "start_date": "",
+        "end_date": "",
+        "responsible_team": w.team.pk,
+    }
+
+
+def _new_item_pages(w):
+    item = _latest(TreeItem)
+    return [
+        w.process.get_absolute_url(),
+        item.get_absolute_url(),
+        _cp("item_changes", w, item.pk),
+        _cp("item_changes", w, w.objective.pk),
+        _cp("process_changes", w),
+    ]
+
+
+def _resource_pages(w):
+    resource = _latest(Resource)
+    return [w.task.get_absolute_url(), resource.get_absolute_url()]
+
+
+def _text_file(i) -> dict:
+    return {"file": SimpleUploadedFile(f"notes-{i}.txt", b"Notes of the meeting.\n", "text/plain")}
+
+
+def _enabler_data(w, v, i) -> dict:
+    return {
+        "name": v,
+        "kind": "knowledge",
+        "description": v,
+        "tags": v,
+        "uri": "",
+        "form": "",
+        "format": "",
+        "difficulty": "",
+        "licence": "",
+        "problem_profiles": [p.pk for p in w.enabler.problem_profiles.all()],
+    }
+
+
+def _enabler_pages(enabler, w):
+    return [
+        enabler.get_absolute_url(),
+        reverse("coproduction:catalogue"),
+        reverse("coproduction:enabler_edit", args=[enabler.key]),
+        w.task.get_absolute_url(),  # its suggestions
+        _cp("resource_add", w, w.task.pk, "enabler"),
+    ]
+
+
+def _new_enabler_to_withdraw(w, i) -> str:
+    (enabler,) = make_enablers(1, start=1000 + i)
+    return reverse("coproduction:enabler_withdraw", args=[enabler.key])
+
+
+def _governance_data(w, v, i) -> dict:
+    return {
+        "model": "public_civil_partnership",
+        "participants": ["civil_society", "citizens"],
+        "decision": "owners",
+        "owners_weight": "",
+        "jury_weight": "",
+        "public_weight": "",
+        "intellectual_property": v,
+        "agreement": v,
+        "reason": v,
+    }
+
+
+def _amending(w) -> str:
+    """The rules page once someone (a team member) has taken part: a change is an amendment."""
+    if not w.team.people.exists():
+        team_services.team_add_person(actor=w.user, team=w.team, user=UserFactory())
+    return _cp("governance_edit", w)
 
 
 CASES = [
@@ -637,6 +772,145 @@ CASES = [
             reverse("participation:register_respond", args=[_input(w).pk]),
         ],
     ),
+    Case(
+        "process_new",
+        lambda w, i: reverse("coproduction:process_create"),
+        lambda w, v, i: {
+            "name": v,
+            "description": v,
+            "language": "en",
+            "visibility": "public",
+            "lead_member": w.member.pk,
+            "schema": "",
+        },
+        lambda w: [
+            _latest(Process).get_absolute_url(),
+            reverse("coproduction:processes"),
+            reverse("dashboard"),
+        ],
+    ),
+    Case(
+        "process_edit",
+        lambda w, i: _cp("process_edit", w),
+        lambda w, v, i: {"name": v, "description": v, "language": "en", "visibility": "public"},
+        _process_pages,
+    ),
+    Case(
+        "item_new",
+        lambda w, i: _cp("item_create_inside", w, w.objective.pk),
+        _item_data,
+        _new_item_pages,
+    ),
+    Case(
+        "item_edit",
+        lambda w, i: _cp("item_edit", w, w.task.pk),
+        _item_data,
+        lambda w: [
+            w.task.get_absolute_url(),
+            w.process.get_absolute_url(),
+            _cp("item_edit", w, w.task.pk),
+            _cp("item_changes", w, w.task.pk),
+            _cp("item_changes", w, w.objective.pk),
+            _cp("item_rights", w, w.task.pk),
+            reverse("dashboard"),
+        ],
+    ),
+    Case(
+        "team_new",
+        lambda w, i: _cp("teams", w),
+        lambda w, v, i: {"name": v, "kind": "citizens", "role": "member"},
+        lambda w: [
+            _cp("teams", w),
+            _cp("team", w, _latest(Team).pk),
+            w.process.get_absolute_url(),
+            _cp("item_rights", w, w.phase.pk),
+        ],
+    ),
+    Case(
+        # Never an address of an account: refused, the value shown back in the form.
+        "team_person",
+        lambda w, i: _cp("team_person_add", w, w.team.pk),
+        lambda w, v, i: {"person-email": v},
+        lambda w: [_cp("team", w, w.team.pk)],
+    ),
+    Case(
+        # No organisation has these names: refused, the name quoted in the message.
+        "team_organisation",
+        lambda w, i: _cp("team_organisation_add", w, w.team.pk),
+        lambda w, v, i: {"organisation-organisation": v},
+        lambda w: [_cp("team", w, w.team.pk)],
+    ),
+    Case(
+        "resource_link",
+        lambda w, i: _cp("resource_add", w, w.task.pk, "link"),
+        lambda w, v, i: {"title": v, "url": "https://example.org/notes", "description": v},
+        _resource_pages,
+    ),
+    Case(
+        "resource_file",
+        lambda w, i: _cp("resource_add", w, w.task.pk, "file"),
+        lambda w, v, i: {"title": v, "description": v, **_text_file(i)},
+        _resource_pages,
+    ),
+    Case(
+        "resource_enabler",
+        lambda w, i: _cp("resource_add", w, w.task.pk, "enabler"),
+        lambda w, v, i: {"enabler": w.enabler.key, "title": v, "description": v},
+        _resource_pages,
+    ),
+    Case(
+        "governance",
+        lambda w, i: _cp("governance_edit", w),
+        _governance_data,
+        lambda w: [
+            w.process.get_absolute_url(),
+            _cp("governance_edit", w),
+            _cp("process_changes", w),
+        ],
+    ),
+    Case(
+        "governance_amendment",
+        lambda w, i: _amending(w),
+        _governance_data,
+        lambda w: [w.process.get_absolute_url(), _cp("governance_edit", w)],
+    ),
+    Case(
+        "save_as_schema",
+        lambda w, i: _cp("save_as_schema", w),
+        lambda w, v, i: {"name": v, "description": v},
+        lambda w: [
+            reverse("coproduction:schemas"),
+            reverse("coproduction:process_create"),
+            _cp("save_as_schema", w),
+        ],
+    ),
+    Case(
+        "enabler_new",
+        lambda w, i: reverse("coproduction:enabler_create"),
+        _enabler_data,
+        lambda w: _enabler_pages(_latest(Enabler), w),
+    ),
+    Case(
+        "enabler_edit",
+        lambda w, i: reverse("coproduction:enabler_edit", args=[w.enabler.key]),
+        _enabler_data,
+        lambda w: _enabler_pages(w.enabler, w),
+    ),
+    Case(
+        "enabler_withdraw",
+        _new_enabler_to_withdraw,
+        lambda w, v, i: {"reason": v},
+        lambda w: [
+            enabler.get_absolute_url()
+            for enabler in Enabler.objects.filter(status=Enabler.Status.WITHDRAWN)
+        ],
+    ),
+    Case(
+        "enabler_rating",
+        lambda w, i: reverse("coproduction:enabler_rate", args=[w.enabler.key]),
+        lambda w, v, i: {"stars": "4", "comment": v},
+        lambda w: [w.enabler.get_absolute_url()],
+    ),
 ]
 
 # Fields where a few letters of Markdown make links and lists: each payload alone as well.
@@ -731,6 +1005,26 @@ COVERED = {
     "participation.forms.RecordForm": {"register_record"},
     "participation.forms.ReportForm": {"comment_report"},
     "participation.forms.ResponseForm": {"register_response"},
+    "use_cases.coproduction.forms.catalogue.CatalogueFilterForm": {
+        "search terms (test_search_terms_come_back_inert)"
+    },
+    "use_cases.coproduction.forms.catalogue.EnablerForm": {"enabler_new", "enabler_edit"},
+    "use_cases.coproduction.forms.catalogue.RatingForm": {"enabler_rating"},
+    "use_cases.coproduction.forms.catalogue.WithdrawForm": {"enabler_withdraw"},
+    "use_cases.coproduction.forms.governance.GovernanceForm": {
+        "governance",
+        "governance_amendment",
+    },
+    "use_cases.coproduction.forms.governance.SaveAsSchemaForm": {"save_as_schema"},
+    "use_cases.coproduction.forms.processes.ItemForm": {"item_new", "item_edit"},
+    "use_cases.coproduction.forms.processes.ProcessCreateForm": {"process_new"},
+    "use_cases.coproduction.forms.processes.ProcessDetailsForm": {"process_edit"},
+    "use_cases.coproduction.forms.resources.EnablerResourceForm": {"resource_enabler"},
+    "use_cases.coproduction.forms.resources.FileResourceForm": {"resource_file"},
+    "use_cases.coproduction.forms.resources.LinkResourceForm": {"resource_link"},
+    "use_cases.coproduction.forms.teams.OrganisationForm": {"team_organisation"},
+    "use_cases.coproduction.forms.teams.PersonForm": {"team_person"},
+    "use_cases.coproduction.forms.teams.TeamForm": {"team_new"},
 }
 # Forms whose text is never shown back on a page, or is checked elsewhere.
 NOT_SHOWN = {
@@ -797,6 +1091,17 @@ NAME_FIELDS = {
     "progress_report": ["evidence-0-title"],
     "consultation": ["title"],
     "register_record": ["author_name", "organisation_name"],
+    "process_new": ["name"],
+    "process_edit": ["name"],
+    "item_new": ["name"],
+    "item_edit": ["name"],
+    "team_new": ["name"],
+    "resource_link": ["title"],
+    "resource_file": ["title"],
+    "resource_enabler": ["title"],
+    "save_as_schema": ["name"],
+    "enabler_new": ["name"],
+    "enabler_edit": ["name"],
 }
 PLAIN = "Plain words"
 
@@ -849,6 +1154,10 @@ def test_every_name_and_title_of_the_models_is_checked():
         "commitments.evidence": {"title"},
         "participation.consultation": {"title"},
         "participation.input": {"author_name", "organisation_name"},
+        "coproduction.process": {"name"},
+        "coproduction.team": {"name"},
+        "coproduction.treeitem": {"name"},
+        "coproduction.resource": {"title"},
     }
     for label, names in expected.items():
         model = apps.get_model(label)
@@ -916,6 +1225,8 @@ SEARCHES = [
     ("commitments:explorer", "q"),
     ("commitments:explorer", "page"),
     ("members:organisations", "q"),
+    ("coproduction:catalogue", "q"),
+    ("coproduction:catalogue", "page"),
 ]
 
 
@@ -940,6 +1251,12 @@ def _query_pages(w) -> list[tuple[str, str]]:
         (reverse("participation:register", args=_space(w.cocreation)), "disposition"),
         (reverse("participation:moderation_queue"), "page"),
         (reverse("action_plans:changes", args=[w.cocreation.identifier]), "page"),
+        (reverse("coproduction:processes"), "member"),
+        (reverse("coproduction:processes"), "page"),
+        (reverse("coproduction:process_create"), "schema"),
+        (_cp("process_changes", w), "page"),
+        (_cp("resource_add", w, w.task.pk, "enabler"), "q"),
+        (_cp("resource_add", w, w.task.pk, "enabler"), "enabler"),
     ]
 
 
