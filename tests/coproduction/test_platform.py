@@ -40,6 +40,7 @@ from use_cases.coproduction.models import (
     TreeItem,
 )
 from use_cases.coproduction.permissions import VIEW_RESOURCES
+from use_cases.coproduction.services import catalogue as catalogue_services
 from use_cases.coproduction.services import governance as governance_services
 from use_cases.coproduction.services import resources as resource_services
 from use_cases.coproduction.services import teams as team_services
@@ -442,3 +443,19 @@ def test_a_tasks_page_lists_its_resources_to_those_who_may_see_them(client, peop
     # The observer's team holds no right to see them on a process visible to its teams only.
     client.force_login(w.observer)
     assert "Bus timetables" not in client.get(w.task.get_absolute_url()).content.decode()
+
+
+def test_the_audit_log_shows_the_curation_of_the_catalogue(people):
+    """Each version of an enabler, with who made it, in the whole log (the catalogue belongs
+    to no member, so a member's log leaves it out)."""
+    enabler = Enabler.objects.create(
+        key="stakeholder-map", kind="knowledge", name_translations={"en": "Map"}
+    )
+    curator = people[OGP_ADMIN]
+    catalogue_services.enabler_withdraw(actor=curator, enabler=enabler, reason="Out of date.")
+    entries = log_page(Filters(kinds=("enabler",))).entries
+    withdrawn = [entry for entry in entries if entry.actor_id == curator.pk]
+    assert len(withdrawn) == 1
+    assert withdrawn[0].subject == "Map (catalogue of enablers)"
+    assert withdrawn[0].url == reverse("coproduction:enabler", args=["stakeholder-map"])
+    assert log_page(Filters(kinds=("enabler",), member=people.member)).entries == []

@@ -7,9 +7,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.coproduction.process_factories import add_item, world
+from tests.coproduction.process_factories import add_item, create_process, schema_entry, world
 from tests.factories import UserFactory
-from use_cases.coproduction.models import Process, Resource, TreeItem
+from tests.people import POINT_OF_CONTACT
+from use_cases.coproduction.models import Process, Resource, Schema, TreeItem
 from use_cases.coproduction.progress import build_tree
 from use_cases.coproduction.selectors.processes import process_tree
 from use_cases.coproduction.services import processes as process_services
@@ -303,3 +304,57 @@ def test_every_change_is_a_version_with_its_author(people):
     assert latest.name == "Map every stakeholder" and latest.history_user == w.owner
     second = w.second_task.history.first()
     assert second.prerequisites_record == "Map the stakeholders"
+
+
+def test_a_schema_whose_prerequisites_go_round_leaves_out_what_would_wait_for_ever(people):
+    """Two tasks waiting for each other, a task waiting for its own phase, and a phase waiting
+    for a task inside it: the first of the pair is kept, the rest left out, so every task can
+    start once what it keeps waiting for has finished."""
+    phases = [
+        schema_entry(
+            "phase-one",
+            "One",
+            prerequisites=["task-a"],
+            objectives=[
+                schema_entry(
+                    "objective-one",
+                    "Objective",
+                    tasks=[
+                        schema_entry("task-a", "A", prerequisites=["task-b"]),
+                        schema_entry("task-b", "B", prerequisites=["task-a", "phase-one"]),
+                    ],
+                )
+            ],
+        )
+    ]
+    schema = Schema.objects.create(
+        key="circular", name_translations={"en": "Circular"}, phases=phases
+    )
+    process = create_process(people[POINT_OF_CONTACT], people.member, schema=schema)
+    items = {item.key: item for item in process.items.all()}
+    waits = {key: sorted(i.key for i in item.prerequisites.all()) for key, item in items.items()}
+    assert waits == {"phase-one": [], "objective-one": [], "task-a": ["task-b"], "task-b": []}
+    assert items["task-a"].prerequisites_record == "B"
+    assert items["task-b"].prerequisites_record == ""
+    # Each can start in turn.
+    owner = people[POINT_OF_CONTACT]
+    services.task_set_status(actor=owner, task=items["task-b"], status="finished")
+    services.task_set_status(actor=owner, task=items["task-a"], status="finished")
+
+
+def test_a_finished_task_goes_back_only_while_what_waits_for_it_has_not_started(people):
+    w = world(people)
+    _status(w.member, w.task, Status.IN_PROGRESS)
+    _status(w.member, w.task, Status.FINISHED)
+    _status(w.member, w.second_task, Status.IN_PROGRESS)
+    for back in (Status.IN_PROGRESS, Status.AWAITING):
+        with pytest.raises(ValidationError) as caught:
+            _status(w.member, w.task, back)
+        assert caught.value.messages == [
+            "“Invite them” has started, and it waits for “Map the stakeholders”: move it back "
+            "to awaiting first."
+        ]
+    _status(w.member, w.second_task, Status.AWAITING)
+    _status(w.member, w.task, Status.IN_PROGRESS)
+    w.task.refresh_from_db()
+    assert w.task.status == Status.IN_PROGRESS

@@ -130,7 +130,7 @@ def test_every_kind_appears_with_who_and_when(client, admin, officer):
     for entry in entries:
         by_kind.setdefault(entry.kind, []).append(entry)
     # The co-production module's kinds have their own test (tests/coproduction/test_platform.py).
-    module_kinds = {kind for kind in SOURCES if kind.startswith("process")}
+    module_kinds = {kind for kind in SOURCES if kind.startswith("process")} | {"enabler"}
     assert set(by_kind) == set(SOURCES) - module_kinds
     expected = {
         "plan": officer,

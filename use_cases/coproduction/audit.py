@@ -1,6 +1,7 @@
 """What the audit log reads of the co-production core (see `ogp_platform.audit.sources`): the
 versions of each process, of the items of its tree, of its teams (who joined and left) and of its
-rules, and the amendments of its rules. Under a member, the log shows the processes that member
+rules, and the amendments of its rules; and the versions of the enablers of the catalogue
+(curation by OGP staff, imports). Under a member, the log shows the processes that member
 owns (with any other owner) and those it was ever the primary member of. Registered in
 `CoproductionConfig.ready()`."""
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from ogp_platform.audit import sources
 
-from .models import Governance, GovernanceAmendment, Process, Team, TreeItem
+from .models import Enabler, Governance, GovernanceAmendment, Process, Team, TreeItem, translated
 
 
 def process_ids(scope: sources.MemberScope) -> list[int]:
@@ -126,6 +127,23 @@ def _amendments(ids, lookup):
     return {amendment.pk: (build, amendment, None) for amendment in amendments}
 
 
+def _enablers(ids, lookup):
+    """Curation of the catalogue (and its imports): each version of an enabler."""
+    pairs = sources.versions(Enabler, ids)
+
+    def build(record, previous):
+        name = translated(record.name_translations) or record.key
+        return sources.version_entry(
+            "enabler",
+            record,
+            previous,
+            subject=_("%(enabler)s (catalogue of enablers)") % {"enabler": name},
+            url=reverse("coproduction:enabler", args=[record.key]),
+        )
+
+    return sources.version_entries(pairs, build)
+
+
 def register() -> None:
     in_processes = lambda scope: {"process_id__in": process_ids(scope)}  # noqa: E731
     sources.register(
@@ -166,5 +184,13 @@ def register() -> None:
             member=lambda scope: {"governance__process_id__in": process_ids(scope)},
             historical=False,
             entries=_amendments,
+        ),
+        # The catalogue belongs to no member: these show in the whole log only.
+        sources.history_source(
+            "enabler",
+            gettext_lazy("Enabler of the catalogue"),
+            Enabler,
+            member=None,
+            entries=_enablers,
         ),
     )

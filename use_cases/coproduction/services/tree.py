@@ -17,6 +17,7 @@ The rules (see `use_cases.coproduction.progress` for how the tree is read):
 """
 
 import datetime
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -469,10 +470,41 @@ def task_set_status(*, actor, task: TreeItem, status: str) -> TreeItem:
             )
     if task.status == status:
         return task
+    if task.status == Status.FINISHED:
+        _refuse_unfinishing(process, task, status)
     task.status = status
     task._history_user = actor
     task.save(update_fields=["status"])
     return task
+
+
+def _refuse_unfinishing(process: Process, task: TreeItem, status: str) -> None:
+    """A finished task goes back only while nothing that waits for it (or for an item it is
+    part of) has started: those would be under way before what they wait for."""
+    items = list(
+        TreeItem.objects.filter(process=process).only(
+            "pk", "parent_id", "kind", "name", "position", "status"
+        )
+    )
+    for item in items:
+        if item.pk == task.pk:
+            item.status = status
+    started = [
+        node
+        for node in build_tree(items, _pairs(process))
+        if node.is_task and node.pk != task.pk and node.status != Status.AWAITING and node.blocked
+    ]
+    if started:
+        raise ValidationError(
+            ngettext(
+                "%(items)s has started, and it waits for “%(task)s”: move it back to awaiting "
+                "first.",
+                "%(items)s have started, and they wait for “%(task)s”: move them back to "
+                "awaiting first.",
+                len(started),
+            )
+            % {"items": quoted_names(started), "task": task.name}
+        )
 
 
 # --- From a schema --------------------------------------------------------------------------
@@ -515,6 +547,36 @@ def _schema_entries(phases: list[dict]):
                 yield task, Kind.TASK, objective
 
 
+def _possible_prerequisites(phases: list[dict]) -> dict[str, list[str]]:
+    """The prerequisites of each item of the schema (by identifier) that the rules of a
+    prerequisite chosen on the site allow, in the order listed: one that goes round in a circle
+    with those kept already, or points into or around the item, is left out (the item would
+    wait for ever)."""
+    entries = list(_schema_entries(phases))
+    number = {entry.get("id"): n for n, (entry, _kind, _parent) in enumerate(entries, 1)}
+    outline = {
+        n: SimpleNamespace(
+            pk=n, kind=kind, parent_id=number.get(parent.get("id")) if parent else None
+        )
+        for n, (entry, kind, parent) in enumerate(entries, 1)
+    }
+    pairs: list[tuple[int, int]] = []
+    kept: dict[str, list[str]] = {}
+    for n, (entry, _kind, _parent) in enumerate(entries, 1):
+        key = entry.get("id")
+        if not key or number.get(key) != n:
+            continue
+        item = outline[n]
+        for prerequisite in entry.get("prerequisites") or ():
+            other = number.get(prerequisite.get("item"))
+            if other is None or other == n or (n, other) in pairs:
+                continue
+            if other not in _impossible(item, outline.get(item.parent_id), outline, pairs):
+                pairs.append((n, other))
+                kept.setdefault(key, []).append(prerequisite.get("item"))
+    return kept
+
+
 def tree_from_schema(*, actor, process: Process, schema: Schema) -> list[TreeItem]:
     """Build the process's tree from the schema: its phases, objectives and tasks in the
     process's first language, with their prerequisites and problem profiles. Called by
@@ -529,11 +591,11 @@ def tree_from_schema(*, actor, process: Process, schema: Schema) -> list[TreeIte
         if entry.get("id")
     }
 
+    kept = _possible_prerequisites(phases)
+
     def make(entry, kind, parent, position) -> TreeItem:
         key = entry.get("id") or ""
-        prerequisites = [
-            p.get("item") for p in entry.get("prerequisites") or () if p.get("item") != key
-        ]
+        prerequisites = kept.get(key, ())
         return TreeItem(
             process=process,
             parent=parent,
@@ -569,13 +631,14 @@ def tree_from_schema(*, actor, process: Process, schema: Schema) -> list[TreeIte
             for n, child in enumerate(entry.get(children_of) or (), 1)
         ]
 
-    by_key = {item.key: item for item, _entry in created if item.key}
+    by_key = {entry["id"]: item for item, entry in created if entry.get("id")}
     prerequisite_rows, profile_rows = {}, {}
     for item, entry in created:
-        for prerequisite in entry.get("prerequisites") or ():
-            other = by_key.get(prerequisite.get("item"))
+        for key in kept.get(entry.get("id") or "", ()):
+            other = by_key.get(key)
             if other is not None and other.pk != item.pk:
                 prerequisite_rows[(item.pk, other.pk)] = None
+    for item, entry in created:
         for key in entry.get("problemprofiles") or ():
             if key in profiles:
                 profile_rows[(item.pk, profiles[key].pk)] = None
