@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "participation",
     "use_cases",
     "use_cases.coproduction",
+    "use_cases.joint_planning",
 ]
 
 MIDDLEWARE = [

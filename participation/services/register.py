@@ -108,6 +108,58 @@ def input_record(
     return item
 
 
+@transaction.atomic
+def input_submit(
+    *,
+    actor,
+    space,
+    text: str,
+    organisation_name: str,
+    organisation_kind: str = Input.OrganisationKind.PUBLIC,
+) -> Input:
+    """Enter in the space's register a written submission the actor makes today in the name of
+    an organisation or body (a body of a joint plan proposing an action to its plan), to be
+    answered there with a reasoned response like any input. Anyone signed in who may read the
+    space may submit (PermissionDenied otherwise); the module that calls this checks who may
+    speak for the organisation. The text is required; the input starts pending, signed by the
+    actor with the organisation's name."""
+    _check_space(space)
+    require(actor.is_authenticated and actor.is_active and policies.can_read(actor, space))
+    text = (text or "").strip()
+    organisation_name = " ".join((organisation_name or "").split())
+    errors = {}
+    if not text:
+        errors["text"] = _("Write down what is submitted.")
+    elif len(text) > MAX_TEXT_LENGTH:
+        errors["text"] = _("At most %(max)d characters; this text has %(length)d.") % {
+            "max": MAX_TEXT_LENGTH,
+            "length": len(text),
+        }
+    limit = Input._meta.get_field("organisation_name").max_length
+    if len(organisation_name) > limit:
+        errors["organisation_name"] = _("At most %(max)d characters.") % {"max": limit}
+    if organisation_kind not in Input.OrganisationKind.values:
+        errors["organisation_kind"] = _("Choose a kind of contributor from the list.")
+    if errors:
+        raise ValidationError(errors)
+    author_limit = Input._meta.get_field("author_name").max_length
+    item = Input(
+        space_type=content_type_of(space),
+        space_id=space.pk,
+        member=space_adapter(space).primary_member(space),
+        source=Input.Source.WRITTEN,
+        text=text,
+        received_on=timezone.localdate(),
+        author_name=(actor.get_full_name() or "")[:author_limit],
+        organisation_name=organisation_name,
+        organisation_kind=organisation_kind,
+        recorded_by=actor,
+    )
+    item._history_user = actor
+    item.save()
+    return item
+
+
 # --- Responding -----------------------------------------------------------------------------
 
 

@@ -77,7 +77,8 @@ def process_list(request):
 def process_create(request):
     require(request, policies.can_create_process(request.user))
     initial = {}
-    wanted = request.GET.get("schema", "")
+    # A NUL cannot reach the database (PostgreSQL refuses it in a string).
+    wanted = request.GET.get("schema", "").replace("\x00", "")
     if wanted and Schema.objects.filter(key=wanted).exists():
         initial["schema"] = wanted
     form = ProcessCreateForm(request.POST or None, user=request.user, initial=initial)

@@ -92,10 +92,11 @@ def resource_add(request, slug, task_pk, kind):
     data = request.POST if posted else None
     context = {}
     if kind == Resource.Kind.ENABLER:
-        query = request.GET.get("q", "")
+        # A NUL cannot reach the database (PostgreSQL refuses it in a string).
+        query = request.GET.get("q", "").replace("\x00", "")
         suggestions = suggested_enablers(task, limit=services.SUGGESTIONS)
         found = _search(request.user, query)
-        preselected = request.GET.get("enabler", "")
+        preselected = request.GET.get("enabler", "").replace("\x00", "")
         chosen = (
             list(Enabler.objects.filter(key=preselected, status=Enabler.Status.PUBLISHED))
             if preselected
