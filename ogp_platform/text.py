@@ -23,6 +23,7 @@ paragraph separators).
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 # Categories that never belong in one line of visible text.
@@ -104,3 +105,16 @@ def name_key(value: str) -> str:
     )
     text = unicodedata.normalize("NFKC", text.casefold())
     return " ".join(text.split())[:NAME_KEY_LENGTH]
+
+
+def unique_slug(model, text: str, *, fallback: str = "item") -> str:
+    """`text` as a slug for a new row of `model` (its `slug` field), with a number after it when
+    another row has it already ("better-buses", "better-buses-2"...), within the field's length.
+    One query."""
+    length = model._meta.get_field("slug").max_length
+    base = slugify(text)[: length - 8].strip("-") or fallback
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug

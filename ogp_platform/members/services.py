@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ogp_platform import roles
+from ogp_platform.text import unique_slug
 
 from . import countries
 from .eligibility import Eligibility, eligibility_result
@@ -34,14 +34,6 @@ from .models import (
 from .policies import ADMINISTER_ORGANISATION, is_ogp_admin
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
-
-
-def _unique_slug(model, text: str) -> str:
-    base = slugify(text)[:180] or "item"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _record(onboarding: Onboarding, step: str, summary: str, actor) -> None:
@@ -75,7 +67,7 @@ def member_start_onboarding(
     member = Member(
         kind=kind,
         name=name.strip(),
-        slug=_unique_slug(Member, name),
+        slug=unique_slug(Member, name),
         country=country.upper(),
         country_alpha3=countries.alpha3(country),
         local_code=local_code.upper() if kind == Member.Kind.LOCAL else "",
@@ -394,7 +386,7 @@ def organisation_create(
     """Register an organisation; whoever registers it becomes its first administrator."""
     organisation = Organisation(
         name=name.strip(),
-        slug=_unique_slug(Organisation, name),
+        slug=unique_slug(Organisation, name),
         kind=kind,
         country=country.upper(),
         website=website,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from ogp_platform.audit.selectors import Filters, log_page
 from ogp_platform.members import services
 from ogp_platform.members.models import Organisation, OrganisationRename
-from ogp_platform.text import name_key
+from ogp_platform.text import name_key, unique_slug
 from tests.factories import UserFactory
 from tests.members.factories import OrganisationFactory, OrganisationMembershipFactory
 
@@ -283,3 +283,12 @@ def test_a_name_taken_since_the_request_cannot_be_approved(verified):
         services.organisation_rename_decide(actor=ogp_admin(), rename=rename, approve=True)
     verified.refresh_from_db()
     assert verified.name == "Open Data Collective"
+
+
+def test_slugs_are_unique_with_a_number_and_fit_the_field():
+    first = OrganisationFactory(name="Fundación Ciudadana Civio")
+    assert first.slug != unique_slug(Organisation, "Fundación Ciudadana Civio")
+    assert unique_slug(Organisation, "Fundación Ciudadana Civio") == f"{first.slug}-2"
+    long_slug = unique_slug(Organisation, "x" * 1000)
+    assert len(long_slug) <= Organisation._meta.get_field("slug").max_length
+    assert unique_slug(Organisation, "!!!", fallback="organisation") == "organisation"

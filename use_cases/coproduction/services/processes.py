@@ -8,12 +8,11 @@ Each function runs in one transaction, checks the policy (PermissionDenied) and 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ogp_platform.members.models import Member, Organisation
 from ogp_platform.services import require
-from ogp_platform.text import validate_single_line
+from ogp_platform.text import unique_slug, validate_single_line
 
 from .. import policies
 from ..models import Process, Schema, Team
@@ -21,7 +20,6 @@ from . import teams, tree
 from .governance import governance_default
 
 NAME_LENGTH = Process._meta.get_field("name").max_length
-SLUG_LENGTH = Process._meta.get_field("slug").max_length
 DETAIL_FIELDS = ("name", "description", "languages", "visibility")
 
 
@@ -64,16 +62,6 @@ def _clean_details(values: dict) -> tuple[dict, dict]:
     return cleaned, errors
 
 
-def _unique_slug(name: str) -> str:
-    """The name as a slug, with a number after it when another process has it already."""
-    base = slugify(name)[: SLUG_LENGTH - 8].strip("-") or "process"
-    taken = set(Process.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
 @transaction.atomic
 def process_create(
     *,
@@ -107,7 +95,7 @@ def process_create(
         raise ValidationError(errors)
     process = Process(
         **cleaned,
-        slug=_unique_slug(cleaned["name"]),
+        slug=unique_slug(Process, cleaned["name"], fallback="process"),
         primary_member=owner_members[0],
         schema=schema,
         created_by=actor,

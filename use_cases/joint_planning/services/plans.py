@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commitments.models import Commitment
@@ -27,7 +26,7 @@ from ogp_platform import roles
 from ogp_platform.members.models import Institution
 from ogp_platform.members.policies import can_draft_plans
 from ogp_platform.services import require
-from ogp_platform.text import validate_single_line
+from ogp_platform.text import unique_slug, validate_single_line
 from use_cases.coproduction import policies as coproduction_policies
 from use_cases.coproduction.models import Team
 from use_cases.coproduction.services import teams
@@ -36,7 +35,6 @@ from use_cases.coproduction.services.processes import process_create
 from .. import policies
 from ..models import TITLE_LENGTH, Action, Goal, JointPlan, Objective, PlanBody
 
-SLUG_LENGTH = JointPlan._meta.get_field("slug").max_length
 TEAM_NAME_LENGTH = Team._meta.get_field("name").max_length
 PROCESS_VISIBILITY = {
     JointPlan.Visibility.INTERNAL: "team",
@@ -68,15 +66,6 @@ def _clean_title(values: dict, errors: dict, field: str, missing: str) -> None:
             validate_single_line(title)
         except ValidationError as error:
             errors[field] = list(error.messages)
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[: SLUG_LENGTH - 8].strip("-") or "plan"
-    taken = set(JointPlan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 # --- The plan ----------------------------------------------------------------------------------
@@ -121,7 +110,7 @@ def plan_create(
     )
     plan = JointPlan(
         name=values["name"],
-        slug=_unique_slug(values["name"]),
+        slug=unique_slug(JointPlan, values["name"], fallback="plan"),
         description=(description or "").strip(),
         starts_on=starts_on,
         ends_on=ends_on,
